@@ -1,0 +1,87 @@
+"""clientflags: flag difficult-client red flags in French emails.
+
+>>> from clientflags import classify                          # doctest: +SKIP
+>>> classify("Pas d'acompte, je paierai à la livraison.").labels  # doctest: +SKIP
+('refuses_deposit',)
+
+Modules
+-------
+taxonomy       the label set (ids, French names, definitions)
+preprocessing  French text preparation and the spaCy lemmatizer transformer
+model          FlagClassifier, results, the bundled model, classify()
+datasets       reading and validating labeled emails
+training       train() and TrainingConfig
+evaluation     evaluate() and EvaluationReport
+cli            the ``clientflags`` command
+
+Public names are imported lazily, so ``import clientflags`` loads neither
+spaCy, scikit-learn nor the model.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Classification": "clientflags.model",
+    "ClientflagsError": "clientflags.errors",
+    "EvaluationReport": "clientflags.evaluation",
+    "Flag": "clientflags.model",
+    "FlagClassifier": "clientflags.model",
+    "InvalidInputError": "clientflags.errors",
+    "InvalidTypeError": "clientflags.errors",
+    "LABELS": "clientflags.taxonomy",
+    "LABEL_IDS": "clientflags.taxonomy",
+    "Label": "clientflags.taxonomy",
+    "LabelMetrics": "clientflags.evaluation",
+    "ModelLoadError": "clientflags.errors",
+    "ModelMetadata": "clientflags.model",
+    "TrainingConfig": "clientflags.training",
+    "UnknownLabelError": "clientflags.errors",
+    "classify": "clientflags.model",
+    "classify_many": "clientflags.model",
+    "evaluate": "clientflags.evaluation",
+    "load": "clientflags.model",
+    "load_dataset": "clientflags.datasets",
+    "train": "clientflags.training",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover
+    from clientflags.datasets import load_dataset
+    from clientflags.errors import (
+        ClientflagsError,
+        InvalidInputError,
+        InvalidTypeError,
+        ModelLoadError,
+        UnknownLabelError,
+    )
+    from clientflags.evaluation import EvaluationReport, LabelMetrics, evaluate
+    from clientflags.model import (
+        Classification,
+        Flag,
+        FlagClassifier,
+        ModelMetadata,
+        classify,
+        classify_many,
+        load,
+    )
+    from clientflags.taxonomy import LABEL_IDS, LABELS, Label
+    from clientflags.training import TrainingConfig, train
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'clientflags' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,566 @@
+"""French text preprocessing: from a raw email body to model tokens.
+
+Two stages:
+
+* :func:`prepare_text` runs at the API boundary. It checks the type, strips
+  HTML markup, truncates huge texts and notes what it did, so that results
+  can say so.
+* :class:`FrenchLemmatizer` is a scikit-learn transformer that turns prepared
+  texts into space-separated tokens with spaCy's ``fr_core_news_sm``: lowercase
+  lemmas without accents, negation scope marked with a ``neg_`` prefix,
+  numbers folded into unit tokens (``60 jours`` -> ``_num_jour``,
+  ``1 500 €`` -> ``_montant_``). It stores only the spaCy model's *name*, so a
+  fitted pipeline never pickles spaCy itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+
+from clientflags.errors import InvalidInputError, InvalidTypeError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = [
+    "DEFAULT_SPACY_MODEL",
+    "MAX_CHARS",
+    "FrenchLemmatizer",
+    "PreparedText",
+    "load_nlp",
+    "prepare_text",
+    "strip_accents",
+]
+
+DEFAULT_SPACY_MODEL = "fr_core_news_sm"
+# Components the features do not use: the parser and NER cost half the time.
+_EXCLUDED_COMPONENTS = ("parser", "ner")
+MAX_CHARS = 20_000
+
+# --- constants -------------------------------------------------------------
+_HTML_HINT = re.compile(r"<\s*(html|body|div|p|br|span|table|td|a|font|b|i|strong|em|ul|li)\b[^>]*>", re.I)
+_SPACES = re.compile(r"[ \t\u00a0\u202f]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "«": '"', "»": '"', "“": '"', "”": '"'})
+_FRENCH_WORDS = frozenset(
+    "le la les un une des de du et est je tu il elle nous vous ils on pas ne que qui pour "
+    "dans sur avec ce cette ces mon ma mes votre vos ton ta tes au aux en mais ou donc "
+    "merci bonjour bonsoir salut cordialement facture devis travail bien tout très plus".split()
+)
+_ENGLISH_WORDS = frozenset(
+    "the and is are you your we our to of for with this that have has will would please "
+    "thanks hello hi regards invoice work it be not can could should".split()
+)
+_WORD = re.compile(r"[^\W\d_]+", re.U)
+
+_NEGATORS = frozenset({"pas", "jamais", "rien", "aucun", "aucune", "personne", "guere", "point", "nullement", "ni"})
+_CLAUSE_WORDS = frozenset({"mais", "car", "donc", "puis", "parce", "sinon", "alors", "cependant", "pourtant"})
+_NEGATABLE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "ADV", "PROPN"})
+_DROPPED_POS = frozenset({"DET", "SPACE"})
+_UNITS = {
+    "euro": "montant",
+    "€": "montant",
+    "eur": "montant",
+    "euros": "montant",
+    "k€": "montant",
+    "ht": "montant",
+    "ttc": "montant",
+    "balle": "montant",
+    "chf": "montant",
+    "fr": "montant",
+    "franc": "montant",
+    "dollar": "montant",
+    "$": "montant",
+    "fcfa": "montant",
+    "cfa": "montant",
+    "%": "pourcent",
+    "pourcent": "pourcent",
+    "jour": "jour",
+    "j": "jour",
+    "semaine": "semaine",
+    "mois": "mois",
+    "an": "an",
+    "annee": "an",
+    "heure": "heure",
+    "h": "heure",
+    "minute": "minute",
+    "min": "minute",
+    "seconde": "seconde",
+    "fois": "fois",
+    "version": "version",
+    "page": "page",
+    "mot": "mot",
+    "photo": "photo",
+    "jours": "jour",
+}
+_TIME = re.compile(r"^\d{1,2}h(\d{2})?$", re.I)
+_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?$")
+_NUM_WITH_UNIT = re.compile(r"^(\d+(?:[.,]\d+)?)(k?€|eur|j|h|min|%|chf)$", re.I)
+_DIGITS = re.compile(r"^\d+([.,]\d+)*$")
+_REPEATED_MARKS = re.compile(r"([!?])\1+")
+
+
+def strip_accents(text: str) -> str:
+    """Remove diacritics, keeping the base letters.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        The text with accents removed (``"réglé"`` -> ``"regle"``).
+
+    Examples
+    --------
+    >>> strip_accents("Déjà payé, à très vite")
+    'Deja paye, a tres vite'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class _TextExtractor(HTMLParser):
+    """Collect the visible text of an HTML fragment, one line per block element."""
+
+    _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote", "table"})
+    _HIDDEN = frozenset({"script", "style", "head", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self._hidden_depth += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self._hidden_depth = max(0, self._hidden_depth - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden_depth:
+            self.parts.append(data)
+
+
+def _html_to_text(markup: str) -> str:
+    extractor = _TextExtractor()
+    extractor.feed(markup)
+    extractor.close()
+    text = html.unescape("".join(extractor.parts))
+    return re.sub(r"\n\s*\n+", "\n", text)
+
+
+def _looks_non_french(text: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < 8:
+        return False
+    french = sum(w in _FRENCH_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return french / len(words) < 0.05 or english > 2 * french
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """A text made ready for the model, with notes on what was changed.
+
+    Attributes
+    ----------
+    text : str
+        The text the model reads.
+    warnings : tuple of str
+        Human-readable notes (HTML removed, text truncated, not French...).
+    """
+
+    text: str
+    warnings: tuple[str, ...] = ()
+
+
+def prepare_text(text: object, *, max_chars: int = MAX_CHARS, argument: str = "text") -> PreparedText:
+    """Validate one input text and normalise it for the model.
+
+    Parameters
+    ----------
+    text : str
+        The email body written by the client.
+    max_chars : int, default 20000
+        Longer texts are truncated to this many characters (and a warning is
+        recorded): a client email longer than that is almost always a pasted
+        thread or an attachment.
+    argument : str, default "text"
+        Name used in error messages.
+
+    Returns
+    -------
+    PreparedText
+        The normalised text and the warnings to report.
+
+    Raises
+    ------
+    InvalidTypeError
+        If ``text`` is not a str (bytes, None, a number, a list...).
+
+    Examples
+    --------
+    >>> prepare_text("<p>Merci&nbsp;!</p>").text
+    'Merci !'
+    >>> prepare_text("<p>Merci&nbsp;!</p>").warnings
+    ('HTML markup was removed before classification.',)
+    """
+    if isinstance(text, (bytes, bytearray)):
+        raise InvalidTypeError(f"{argument} must be str, got bytes; decode it first, e.g. data.decode('utf-8').")
+    if not isinstance(text, str):
+        kind = "None" if text is None else type(text).__name__
+        hint = " To classify several texts, use classify_many()." if isinstance(text, (list, tuple)) else ""
+        raise InvalidTypeError(f"{argument} must be str, got {kind}.{hint}")
+    warnings: list[str] = []
+    if "<" in text and _HTML_HINT.search(text):
+        text = _html_to_text(text)
+        warnings.append("HTML markup was removed before classification.")
+    text = unicodedata.normalize("NFC", text).translate(_QUOTES).replace("\r\n", "\n").replace("\r", "\n")
+    text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", text)).strip()
+    if len(text) > max_chars:
+        text = text[:max_chars]
+        warnings.append(f"Text truncated to its first {max_chars} characters.")
+    if _looks_non_french(text):
+        warnings.append(
+            "The text does not look French: clientflags is trained on French emails only, scores are unreliable."
+        )
+    return PreparedText(text, tuple(warnings))
+
+
+@functools.lru_cache(maxsize=4)
+def load_nlp(name: str = DEFAULT_SPACY_MODEL) -> Language:
+    """Load a spaCy pipeline once, without the components clientflags does not use.
+
+    Parameters
+    ----------
+    name : str, default "fr_core_news_sm"
+        An installed spaCy pipeline package.
+
+    Returns
+    -------
+    spacy.language.Language
+        The pipeline, cached for the life of the process.
+
+    Raises
+    ------
+    clientflags.errors.ModelLoadError
+        If the spaCy pipeline is not installed, with the command that installs it.
+    """
+    import spacy
+
+    from clientflags.errors import ModelLoadError
+
+    try:
+        nlp = spacy.load(name, exclude=list(_EXCLUDED_COMPONENTS))
+    except OSError as exc:
+        package = name.replace("_", "-")
+        raise ModelLoadError(
+            f"The spaCy pipeline {name!r} is not installed. Install it with "
+            f"`pip install {package}` (it is a dependency of clientflags)."
+        ) from exc
+    # Rule-based sentence boundaries stand in for the excluded parser.
+    if "senter" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@functools.lru_cache(maxsize=4)
+def _lemma_lookup(name: str) -> Any:
+    lemmatizer = load_nlp(name).get_pipe("lemmatizer")
+    return lemmatizer.lookups.get_table("lemma_lookup") if lemmatizer.lookups.has_table("lemma_lookup") else {}
+
+
+def _is_emoji(token_text: str) -> bool:
+    return any(unicodedata.category(ch) == "So" or 0x1F300 <= ord(ch) <= 0x1FAFF for ch in token_text)
+
+
+def _number_unit(doc: Doc, index: int) -> tuple[str, int]:
+    """Fold a run of number tokens (``1 500``) and its unit into one token."""
+    end = index + 1
+    while end < len(doc) and _DIGITS.match(doc[end].text):
+        end += 1
+    if end < len(doc):
+        unit = strip_accents(doc[end].lemma_.lower())
+        if unit in _UNITS or doc[end].text.lower() in _UNITS:
+            kind = _UNITS.get(unit) or _UNITS[doc[end].text.lower()]
+            return ("_montant_" if kind == "montant" else f"_num_{kind}"), end
+    return "_num_", end - 1
+
+
+class FrenchLemmatizer:
+    r"""scikit-learn transformer: French texts -> normalised lemma strings.
+
+    Each output is one string of space-separated tokens, ready for a
+    ``TfidfVectorizer(token_pattern=r"\\S+")``. The transformer is stateless:
+    ``fit`` only records the spaCy version, and pickling it stores the
+    settings below, never the spaCy pipeline.
+
+    Parameters
+    ----------
+    spacy_model : str, default "fr_core_news_sm"
+        Name of the installed spaCy pipeline to use.
+    mark_negation : bool, default True
+        Prefix content words inside a negation scope with ``neg_``
+        (``je ne paierai pas l'acompte`` -> ``je payer pas neg_acompte``).
+    normalize_numbers : bool, default True
+        Replace numbers by ``_num_<unit>``, ``_montant_``, ``_heure_``,
+        ``_date_`` tokens.
+    batch_size : int, default 256
+        Batch size for ``nlp.pipe``.
+
+    Examples
+    --------
+    >>> lem = FrenchLemmatizer()
+    >>> lem.transform(["Je ne paierai pas l'acompte de 1 500 €."])  # doctest: +SKIP
+    ['je payer pas neg_acompte de _montant_']
+    """
+
+    def __init__(
+        self,
+        *,
+        spacy_model: str = DEFAULT_SPACY_MODEL,
+        mark_negation: bool = True,
+        normalize_numbers: bool = True,
+        batch_size: int = 256,
+    ) -> None:
+        self.spacy_model = spacy_model
+        self.mark_negation = mark_negation
+        self.normalize_numbers = normalize_numbers
+        self.batch_size = batch_size
+
+    # scikit-learn estimator protocol, written out to keep sklearn out of this module's import.
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Return the constructor parameters (scikit-learn convention)."""
+        return {
+            "spacy_model": self.spacy_model,
+            "mark_negation": self.mark_negation,
+            "normalize_numbers": self.normalize_numbers,
+            "batch_size": self.batch_size,
+        }
+
+    def set_params(self, **params: Any) -> FrenchLemmatizer:
+        """Set constructor parameters (scikit-learn convention)."""
+        valid = self.get_params()
+        for key, value in params.items():
+            if key not in valid:
+                raise InvalidInputError(f"Invalid parameter {key!r} for FrenchLemmatizer; valid: {sorted(valid)}.")
+            setattr(self, key, value)
+        return self
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"FrenchLemmatizer({args})"
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return True
+
+    def fit(self, X: Iterable[str], y: object = None) -> FrenchLemmatizer:
+        """Do nothing but record the spaCy version: the transformer is stateless.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Ignored.
+        y : object
+            Ignored.
+
+        Returns
+        -------
+        FrenchLemmatizer
+            ``self``.
+        """
+        import spacy
+
+        self.spacy_version_ = spacy.__version__
+        return self
+
+    def transform(self, X: Iterable[str]) -> list[str]:
+        """Lemmatise and normalise texts.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Prepared texts (see :func:`prepare_text`).
+
+        Returns
+        -------
+        list of str
+            One token string per text.
+        """
+        texts = [x if isinstance(x, str) else "" for x in X]
+        nlp = load_nlp(self.spacy_model)
+        return [self.doc_to_tokens(doc) for doc in nlp.pipe(texts, batch_size=self.batch_size)]
+
+    def fit_transform(self, X: Iterable[str], y: object = None) -> list[str]:
+        """Fit (a no-op) and transform in one call."""
+        return self.fit(X, y).transform(X)
+
+    def doc_to_tokens(self, doc: Doc) -> str:
+        """Turn one spaCy ``Doc`` into the model's token string.
+
+        Parameters
+        ----------
+        doc : spacy.tokens.Doc
+            A document processed by the pipeline of :func:`load_nlp`.
+
+        Returns
+        -------
+        str
+            Space-separated tokens.
+        """
+        out: list[str] = []
+        negated = False
+        skip_until = -1
+        for i, tok in enumerate(doc):
+            if i <= skip_until:
+                continue
+            raw = tok.text
+            lower = raw.lower()
+            if tok.is_space:
+                if "\n" in raw:
+                    negated = False
+                continue
+            if tok.like_url:
+                out.append("_url_")
+                continue
+            if tok.like_email:
+                out.append("_email_")
+                continue
+            if _is_emoji(raw):
+                out.append("_emoji_")
+                continue
+            if tok.is_punct or tok.pos_ == "PUNCT":
+                negated = False
+                marks = _REPEATED_MARKS.sub(r"\1", raw)
+                if marks in ("!", "?"):
+                    # spaCy splits "!!!" into three tokens; keep one mark and note the insistence.
+                    if len(raw) > 1 or (out and out[-1] == marks):
+                        if "_ponctuation_multiple_" not in out[-2:]:
+                            out.append("_ponctuation_multiple_")
+                    else:
+                        out.append(marks)
+                continue
+            if self.normalize_numbers:
+                number_token = self._number_token(doc, i, lower)
+                if number_token is not None:
+                    token, skip_until = number_token
+                    out.append(token)
+                    continue
+            lemma = self._lemma(tok, lower)
+            if raw.isupper() and len(raw) >= 3 and raw.isalpha():
+                out.append("_majuscules_")
+            if lemma in _CLAUSE_WORDS:
+                negated = False
+            if self.mark_negation:
+                if lemma in ("ne", "n'"):
+                    negated = self._negation_follows(doc, i)
+                    if not negated:
+                        out.append("_restriction_")
+                    continue
+                if lemma in _NEGATORS or (lemma == "sans" and tok.pos_ == "ADP"):
+                    if not negated and out and tok.i > 0 and doc[tok.i - 1].pos_ in ("VERB", "AUX"):
+                        # Spoken French drops "ne": "je paie pas" negates the verb before "pas".
+                        if not out[-1].startswith(("neg_", "_")):
+                            out[-1] = "neg_" + out[-1]
+                    negated = True
+                    out.append(lemma)
+                    continue
+            if tok.pos_ in _DROPPED_POS:
+                continue
+            if negated and tok.pos_ in _NEGATABLE_POS:
+                out.append("neg_" + lemma)
+            else:
+                out.append(lemma)
+        return " ".join(out)
+
+    def _lemma(self, tok: Any, lower: str) -> str:
+        lemma = tok.lemma_.lower().strip() or lower
+        # Capitalised or shouted words are often tagged PROPN and keep their inflected form;
+        # the lemmatizer's own form -> lemma table gives the word back its lemma.
+        if tok.pos_ in ("PROPN", "X") or tok.text.isupper():
+            candidates = _lemma_lookup(self.spacy_model).get(lower)
+            if candidates:
+                lemma = candidates[0] if isinstance(candidates, list) else str(candidates)
+        return strip_accents(lemma)
+
+    @staticmethod
+    def _negation_follows(doc: Doc, index: int) -> bool:
+        """Tell a negation (ne ... pas) from a restriction (ne ... que) in the same clause."""
+        for tok in doc[index + 1 : index + 12]:
+            word = strip_accents(tok.text.lower())
+            if tok.is_punct or word in _CLAUSE_WORDS:
+                break
+            if word in _NEGATORS or word == "plus":
+                return True
+            if word in ("que", "qu'"):
+                return False
+        return True
+
+    @staticmethod
+    def _number_token(doc: Doc, index: int, lower: str) -> tuple[str, int] | None:
+        if _TIME.match(lower):
+            return "_heure_", index
+        if _DATE.match(lower):
+            return "_date_", index
+        glued = _NUM_WITH_UNIT.match(lower)
+        if glued:
+            unit = glued.group(2)
+            kind = _UNITS.get(unit, "num")
+            return ("_montant_" if kind == "montant" else f"_num_{kind}"), index
+        tok = doc[index]
+        is_number = bool(_DIGITS.match(lower)) or (tok.like_num and lower not in ("un", "une") and tok.pos_ == "NUM")
+        if not is_number:
+            return None
+        return _number_unit(doc, index)
+
+
+def ensure_texts(texts: object, *, argument: str = "texts") -> Sequence[object]:
+    """Turn an iterable of texts into a list, refusing a lone string or bytes.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        A list, tuple, generator or pandas Series of texts.
+    argument : str, default "texts"
+        Name used in error messages.
+
+    Returns
+    -------
+    list
+        The items, in order (their types are checked later, one by one).
+
+    Raises
+    ------
+    InvalidTypeError
+        If ``texts`` is a single str or bytes, None, or not iterable.
+    """
+    if isinstance(texts, str):
+        raise InvalidTypeError(
+            f"{argument} must be a collection of str, got a single str; use classify() for one text "
+            "or wrap it in a list."
+        )
+    if isinstance(texts, (bytes, bytearray)):
+        raise InvalidTypeError(f"{argument} must be a collection of str, got bytes; decode it first.")
+    if texts is None or not isinstance(texts, Iterable):
+        kind = "None" if texts is None else type(texts).__name__
+        raise InvalidTypeError(
+            f"{argument} must be an iterable of str (list, tuple, generator, pandas Series), got {kind}."
+        )
+    return list(texts)
