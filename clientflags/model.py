@@ -1,0 +1,595 @@
+"""The classifier: results, the saved artifact, and the bundled default model.
+
+A :class:`FlagClassifier` holds a fitted scikit-learn ``Pipeline`` (French
+preprocessing -> TF-IDF features -> one logistic regression per label), the
+per-label thresholds tuned at training time, and its :class:`ModelMetadata`.
+Thresholds are applied here, by our own code, to the per-label probabilities
+(scikit-learn's ``OneVsRestClassifier`` would ignore thresholds tuned inside
+it).
+
+Artifact format
+---------------
+A model is saved as two files with one stem: ``NAME.joblib`` (a dict with the
+format version, the metadata and the pipeline) and ``NAME.json`` (the same
+metadata, readable without unpickling). :meth:`FlagClassifier.load` reads and
+checks the JSON before it unpickles anything.
+
+Bump :data:`FORMAT_VERSION` whenever the layout of the joblib dict changes in
+a way older code cannot read, and keep a loader for the old layout.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from clientflags import __version__
+from clientflags.errors import InvalidInputError, ModelLoadError
+from clientflags.preprocessing import MAX_CHARS, ensure_texts, prepare_text
+from clientflags.taxonomy import LABEL_IDS, TAXONOMY_VERSION, get_label
+
+__all__ = [
+    "BUNDLED_MODEL",
+    "FORMAT_VERSION",
+    "Classification",
+    "Flag",
+    "FlagClassifier",
+    "ModelMetadata",
+    "classify",
+    "classify_many",
+    "default_model",
+    "load",
+]
+
+FORMAT_VERSION = 1
+BUNDLED_MODEL = "flags-fr-v0.1.0"
+_MAGIC = "clientflags-model"
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One red flag raised on an email.
+
+    Attributes
+    ----------
+    label : str
+        Taxonomy id, e.g. ``"late_payment"``.
+    name : str
+        French display name, e.g. ``"Mauvais payeur"``.
+    score : float
+        The model's probability for this label, in [0, 1].
+    threshold : float
+        The per-label threshold the score passed.
+    """
+
+    label: str
+    name: str
+    score: float
+    threshold: float
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The result of classifying one email.
+
+    Attributes
+    ----------
+    flags : tuple of Flag
+        Labels whose score passed their threshold, highest score first.
+    scores : Mapping[str, float]
+        Every label id -> probability, in taxonomy order (read-only).
+    model_version : str
+        The model that produced the result.
+    warnings : tuple of str
+        What was done to the input (HTML removed, truncated, not French...).
+    """
+
+    flags: tuple[Flag, ...]
+    scores: Mapping[str, float]
+    model_version: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Ids of the raised flags, highest score first."""
+        return tuple(flag.label for flag in self.flags)
+
+    @property
+    def flagged(self) -> bool:
+        """True when at least one flag was raised."""
+        return bool(self.flags)
+
+    @property
+    def is_clean(self) -> bool:
+        """True when no flag was raised."""
+        return not self.flags
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            ``labels``, ``flagged``, ``flags`` (with French names, scores and
+            thresholds), ``scores``, ``model_version`` and ``warnings``.
+        """
+        return {
+            "labels": list(self.labels),
+            "flagged": self.flagged,
+            "flags": [asdict(flag) for flag in self.flags],
+            "scores": dict(self.scores),
+            "model_version": self.model_version,
+            "warnings": list(self.warnings),
+        }
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.label} {f.score:.2f}" for f in self.flags)
+        return f"Classification(flags=[{shown}], model={self.model_version})"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelMetadata:
+    """Everything known about a trained model, stored beside it.
+
+    Attributes
+    ----------
+    model_version : str
+        Name of the model, also the stem of its files.
+    labels : tuple of str
+        Label ids, in the order of the model's outputs.
+    thresholds : Mapping[str, float]
+        Per-label decision thresholds.
+    format_version : int
+        Layout version of the artifact (see :data:`FORMAT_VERSION`).
+    clientflags_version, taxonomy_version, sklearn_version, spacy_version : str
+        Versions the model was trained with.
+    spacy_model, spacy_model_version : str
+        The spaCy pipeline used for preprocessing (by name; never pickled).
+    trained_at : str
+        ISO timestamp (UTC) of training.
+    training_data_sha256 : str
+        Hash of the training texts and labels.
+    n_train : int
+        Number of training emails.
+    config : Mapping[str, Any]
+        The training configuration.
+    metrics : Mapping[str, Any]
+        Headline metrics measured at training time (cross-validation, test file).
+    """
+
+    model_version: str
+    labels: tuple[str, ...]
+    thresholds: Mapping[str, float]
+    format_version: int = FORMAT_VERSION
+    clientflags_version: str = __version__
+    taxonomy_version: str = TAXONOMY_VERSION
+    sklearn_version: str = ""
+    spacy_version: str = ""
+    spacy_model: str = ""
+    spacy_model_version: str = ""
+    trained_at: str = ""
+    training_data_sha256: str = ""
+    n_train: int = 0
+    config: Mapping[str, Any] = field(default_factory=dict)
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the metadata as a JSON-ready dict."""
+        data = asdict(self)
+        data["labels"] = list(self.labels)
+        data["thresholds"] = dict(self.thresholds)
+        data["config"] = dict(self.config)
+        data["metrics"] = dict(self.metrics)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ModelMetadata:
+        """Build metadata from :meth:`to_dict` output, ignoring unknown keys."""
+        known = {name for name in cls.__dataclass_fields__}
+        values = {key: value for key, value in data.items() if key in known}
+        values["labels"] = tuple(values.get("labels", ()))
+        values["thresholds"] = dict(values.get("thresholds", {}))
+        return cls(**values)
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+class FlagClassifier:
+    """A trained multi-label red-flag classifier.
+
+    Build one with :func:`clientflags.train`, or load one with
+    :meth:`FlagClassifier.load` / :func:`clientflags.load`.
+
+    Parameters
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        Fitted pipeline whose ``predict_proba`` returns one column per label.
+    metadata : ModelMetadata
+        Labels, thresholds and provenance.
+    """
+
+    def __init__(self, pipeline: Any, metadata: ModelMetadata) -> None:
+        missing = [label for label in metadata.labels if label not in metadata.thresholds]
+        if missing:
+            raise InvalidInputError(f"Thresholds are missing for labels {missing}.")
+        self.pipeline = pipeline
+        self.metadata = metadata
+        self._thresholds = tuple(float(metadata.thresholds[label]) for label in metadata.labels)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Label ids, in output order."""
+        return self.metadata.labels
+
+    @property
+    def thresholds(self) -> Mapping[str, float]:
+        """Per-label decision thresholds (read-only)."""
+        return MappingProxyType(dict(self.metadata.thresholds))
+
+    @property
+    def version(self) -> str:
+        """The model version string."""
+        return self.metadata.model_version
+
+    def __repr__(self) -> str:
+        return f"FlagClassifier(model_version={self.version!r}, labels={len(self.labels)})"
+
+    def predict_proba(self, texts: Iterable[str]) -> Any:
+        """Return per-label probabilities for prepared texts.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            Texts already passed through :func:`~clientflags.preprocessing.prepare_text`.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(n_texts, n_labels)``, columns in :attr:`labels` order.
+        """
+        import numpy as np
+
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        return np.asarray(self.pipeline.predict_proba(texts), dtype=float)
+
+    def _result(self, probabilities: Sequence[float], warnings: tuple[str, ...]) -> Classification:
+        scores = {label: round(float(p), 6) for label, p in zip(self.labels, probabilities, strict=False)}
+        flags = [
+            Flag(label, get_label(label).name, scores[label], threshold)
+            for label, threshold in zip(self.labels, self._thresholds, strict=False)
+            if scores[label] >= threshold
+        ]
+        flags.sort(key=lambda flag: flag.score, reverse=True)
+        return Classification(tuple(flags), MappingProxyType(scores), self.version, warnings)
+
+    def _empty_result(self, warnings: tuple[str, ...]) -> Classification:
+        return Classification((), MappingProxyType(dict.fromkeys(self.labels, 0.0)), self.version, warnings)
+
+    def classify(self, text: str, *, max_chars: int = MAX_CHARS) -> Classification:
+        """Classify one email body.
+
+        Parameters
+        ----------
+        text : str
+            What the client wrote. HTML is stripped; empty text gives a clean result.
+        max_chars : int, default 20000
+            Longer texts are truncated (the result's ``warnings`` says so).
+
+        Returns
+        -------
+        Classification
+            Flags, scores for every label, and warnings.
+
+        Raises
+        ------
+        clientflags.errors.InvalidTypeError
+            If ``text`` is not a str.
+        """
+        return self.classify_many([text], max_chars=max_chars, argument="text")[0]
+
+    def classify_many(
+        self,
+        texts: Iterable[str],
+        *,
+        batch_size: int = 256,
+        max_chars: int = MAX_CHARS,
+        argument: str = "texts",
+    ) -> list[Classification]:
+        """Classify many email bodies, in batches.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            A list, tuple, generator or pandas Series of texts.
+        batch_size : int, default 256
+            Number of texts sent through the pipeline at once.
+        max_chars : int, default 20000
+            Per-text truncation limit.
+        argument : str, default "texts"
+            Name used in error messages.
+
+        Returns
+        -------
+        list of Classification
+            One result per text, in the input order.
+
+        Raises
+        ------
+        clientflags.errors.InvalidTypeError
+            If ``texts`` is a single str, or an item is not a str (the message
+            gives its position).
+        """
+        items = ensure_texts(texts, argument=argument)
+        if batch_size < 1:
+            raise InvalidInputError(f"batch_size must be a positive integer, got {batch_size!r}.")
+        prepared = []
+        for position, item in enumerate(items):
+            name = argument if argument == "text" else f"{argument}[{position}]"
+            prepared.append(prepare_text(item, max_chars=max_chars, argument=name))
+        results: list[Classification] = []
+        for start in range(0, len(prepared), batch_size):
+            batch = prepared[start : start + batch_size]
+            non_empty = [p for p in batch if p.text]
+            probabilities = iter(self.predict_proba([p.text for p in non_empty]))
+            for p in batch:
+                results.append(
+                    self._result(next(probabilities), p.warnings) if p.text else self._empty_result(p.warnings)
+                )
+        return results
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path) -> Path:
+        """Save the model as ``PATH`` (joblib) plus a ``.json`` metadata sidecar.
+
+        Parameters
+        ----------
+        path : str or Path
+            Target file; ``.joblib`` is appended if it has no suffix. Missing
+            parent folders are created.
+
+        Returns
+        -------
+        Path
+            The path of the joblib file.
+        """
+        import joblib
+
+        path = Path(path)
+        if path.suffix != ".joblib":
+            path = path.with_name(path.name + ".joblib")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "magic": _MAGIC,
+            "format_version": FORMAT_VERSION,
+            "metadata": self.metadata.to_dict(),
+            "pipeline": self.pipeline,
+        }
+        joblib.dump(payload, path, compress=3)
+        path.with_suffix(".json").write_text(
+            json.dumps(self.metadata.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> FlagClassifier:
+        """Load a model saved by :meth:`save`, checking its metadata first.
+
+        Only load models you trust: a joblib file runs pickle code.
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.joblib`` file (its ``.json`` sidecar is read if present).
+
+        Returns
+        -------
+        FlagClassifier
+            The model.
+
+        Raises
+        ------
+        ModelLoadError
+            If the file is missing, is not a clientflags model, or was made by
+            an incompatible version; the message says how to fix it.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise ModelLoadError(
+                f"No model file at {str(path)!r}. Train one with `clientflags train DATA -o {path}` "
+                "or omit the model to use the bundled one."
+            )
+        sidecar = path.with_suffix(".json")
+        if sidecar.is_file():
+            try:
+                _check_metadata(json.loads(sidecar.read_text(encoding="utf-8")), path)
+            except json.JSONDecodeError as exc:
+                raise ModelLoadError(f"{sidecar} is not valid JSON ({exc}); re-save the model.") from exc
+        payload = _unpickle(path)
+        metadata = _check_metadata(payload.get("metadata"), path)
+        return cls(payload["pipeline"], metadata)
+
+
+def _unpickle(path: Path) -> dict[str, Any]:
+    import joblib
+
+    try:
+        payload = joblib.load(path)
+    except Exception as exc:  # joblib/pickle raise many unrelated types on foreign files
+        raise ModelLoadError(
+            f"{str(path)!r} could not be read as a clientflags model ({type(exc).__name__}: {exc}). "
+            "Was it saved with FlagClassifier.save() / `clientflags train`?"
+        ) from exc
+    if not isinstance(payload, dict) or payload.get("magic") != _MAGIC or "pipeline" not in payload:
+        raise ModelLoadError(
+            f"{str(path)!r} is not a clientflags model. Save models with FlagClassifier.save() "
+            "or `clientflags train DATA -o MODEL`."
+        )
+    return payload
+
+
+def _check_metadata(data: object, path: Path) -> ModelMetadata:
+    import sklearn
+
+    if not isinstance(data, dict) or "model_version" not in data:
+        raise ModelLoadError(f"{str(path)!r} has no clientflags metadata; it is not a clientflags model.")
+    fmt = data.get("format_version")
+    if fmt != FORMAT_VERSION:
+        raise ModelLoadError(
+            f"{str(path)!r} uses artifact format {fmt}, this clientflags ({__version__}) reads format "
+            f"{FORMAT_VERSION}. Retrain it with `clientflags train`, or install the clientflags version "
+            f"that made it ({data.get('clientflags_version', 'unknown')})."
+        )
+    if data.get("taxonomy_version") != TAXONOMY_VERSION:
+        raise ModelLoadError(
+            f"{str(path)!r} was trained on taxonomy v{data.get('taxonomy_version')}, this clientflags "
+            f"uses v{TAXONOMY_VERSION}. Retrain it with `clientflags train`."
+        )
+    unknown = [label for label in data.get("labels", []) if label not in LABEL_IDS]
+    if unknown:
+        raise ModelLoadError(f"{str(path)!r} predicts labels unknown to this taxonomy: {unknown}. Retrain it.")
+    trained_with = data.get("sklearn_version", "")
+    if trained_with and _minor(trained_with) != _minor(sklearn.__version__):
+        raise ModelLoadError(
+            f"{str(path)!r} was trained with scikit-learn {trained_with}, but {sklearn.__version__} is "
+            f"installed. Install scikit-learn {_minor(trained_with)}.x, or retrain the model with "
+            "`clientflags train`."
+        )
+    return ModelMetadata.from_dict(data)
+
+
+def sha256_of(path: str | Path) -> str:
+    """Return the hex SHA-256 of a file.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any file.
+
+    Returns
+    -------
+    str
+        64 hex characters.
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def default_model() -> FlagClassifier:
+    """Return the bundled model, loaded on first use and cached.
+
+    Returns
+    -------
+    FlagClassifier
+        The model shipped inside the package (``clientflags/resources/model``).
+
+    Raises
+    ------
+    ModelLoadError
+        If the package was installed without its model file.
+    """
+    root = resources.files("clientflags.resources") / "model"
+    artifact = root / f"{BUNDLED_MODEL}.joblib"
+    if not artifact.is_file():
+        raise ModelLoadError(
+            f"The bundled model {BUNDLED_MODEL} is missing from the installed package; reinstall "
+            "clientflags (`pip install --force-reinstall clientflags`)."
+        )
+    with resources.as_file(artifact) as path:
+        return FlagClassifier.load(path)
+
+
+def load(path: str | Path) -> FlagClassifier:
+    """Load a model saved with :meth:`FlagClassifier.save` or ``clientflags train``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.joblib`` file.
+
+    Returns
+    -------
+    FlagClassifier
+        The model.
+
+    Raises
+    ------
+    ModelLoadError
+        If the file is missing or not a compatible clientflags model.
+    """
+    return FlagClassifier.load(path)
+
+
+def classify(text: str, *, model: FlagClassifier | None = None, max_chars: int = MAX_CHARS) -> Classification:
+    """Classify one client email.
+
+    Parameters
+    ----------
+    text : str
+        The email body (French). HTML is stripped, huge texts are truncated,
+        empty text gives a clean result.
+    model : FlagClassifier, optional
+        A model of your own; the bundled model by default.
+    max_chars : int, default 20000
+        Truncation limit.
+
+    Returns
+    -------
+    Classification
+        ``labels``, ``scores``, ``flagged``, ``flags``, ``warnings``, ``to_dict()``.
+
+    Raises
+    ------
+    clientflags.errors.InvalidTypeError
+        If ``text`` is not a str (e.g. bytes: decode them first).
+
+    Examples
+    --------
+    >>> from clientflags import classify
+    >>> r = classify("Pas d'acompte : je paierai quand j'aurai vu le résultat.")  # doctest: +SKIP
+    >>> r.labels  # doctest: +SKIP
+    ('refuses_deposit',)
+    """
+    return (model or default_model()).classify(text, max_chars=max_chars)
+
+
+def classify_many(
+    texts: Iterable[str],
+    *,
+    model: FlagClassifier | None = None,
+    batch_size: int = 256,
+    max_chars: int = MAX_CHARS,
+) -> list[Classification]:
+    """Classify many client emails, batched internally.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        A list, tuple, generator or pandas Series.
+    model : FlagClassifier, optional
+        A model of your own; the bundled model by default.
+    batch_size : int, default 256
+        Texts per batch.
+    max_chars : int, default 20000
+        Per-text truncation limit.
+
+    Returns
+    -------
+    list of Classification
+        One per text, same order.
+    """
+    return (model or default_model()).classify_many(texts, batch_size=batch_size, max_chars=max_chars)

@@ -1,0 +1,1 @@
+"""Package data of clientflags (the bundled model), located with importlib.resources."""

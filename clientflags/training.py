@@ -1,0 +1,350 @@
+"""Training: labeled emails in, a :class:`~clientflags.model.FlagClassifier` out.
+
+The pipeline is French preprocessing (:class:`~clientflags.preprocessing.FrenchLemmatizer`)
+-> TF-IDF on lemma n-grams and character n-grams -> one logistic regression
+per label. Per-label thresholds are tuned on out-of-fold probabilities from
+k-fold cross-validation on the training data (never on a test file), then
+raised where needed until the out-of-fold false-alarm rate on clean emails is
+under :attr:`TrainingConfig.max_clean_false_alarm_rate`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import warnings
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from clientflags import __version__
+from clientflags.datasets import dataset_sha256, label_matrix, load_dataset
+from clientflags.errors import InvalidInputError
+from clientflags.evaluation import report_from_predictions
+from clientflags.model import FlagClassifier, ModelMetadata
+from clientflags.preprocessing import DEFAULT_SPACY_MODEL, FrenchLemmatizer, prepare_text
+from clientflags.taxonomy import LABEL_IDS, validate_label_ids
+
+__all__ = ["TrainingConfig", "build_pipeline", "train", "tune_thresholds"]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingConfig:
+    """Settings of a training run; vary them with :func:`dataclasses.replace`.
+
+    Attributes
+    ----------
+    spacy_model : str
+        spaCy pipeline used for lemmas.
+    word_ngram_range : tuple of int
+        n-gram sizes over lemma tokens.
+    char_ngram_range : tuple of int or None
+        Character n-gram sizes (within words) over the lemma string; None
+        disables them. They make the model robust to typos and missing accents.
+    min_df : int
+        Ignore n-grams seen in fewer emails than this.
+    C : float
+        Inverse regularisation strength of the logistic regressions.
+    cv_folds : int
+        Folds used to tune thresholds on out-of-fold probabilities.
+    max_clean_false_alarm_rate : float
+        Thresholds are raised until at most this share of clean training
+        emails gets a flag out-of-fold.
+    min_examples_per_label : int
+        Each trained label needs at least this many positive emails.
+    random_state : int
+        Seed for the folds (training is otherwise deterministic).
+    """
+
+    spacy_model: str = DEFAULT_SPACY_MODEL
+    word_ngram_range: tuple[int, int] = (1, 2)
+    char_ngram_range: tuple[int, int] | None = (2, 5)
+    min_df: int = 2
+    C: float = 4.0
+    cv_folds: int = 5
+    max_clean_false_alarm_rate: float = 0.04
+    min_examples_per_label: int = 5
+    random_state: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the configuration as a JSON-ready dict."""
+        data = asdict(self)
+        data["word_ngram_range"] = list(self.word_ngram_range)
+        data["char_ngram_range"] = list(self.char_ngram_range) if self.char_ngram_range else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainingConfig:
+        """Build a configuration from :meth:`to_dict` output.
+
+        Raises
+        ------
+        InvalidInputError
+            If a key is not a configuration field.
+        """
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise InvalidInputError(
+                f"Unknown training settings {sorted(unknown)}; valid: {sorted(cls.__dataclass_fields__)}."
+            )
+        values = dict(data)
+        for key in ("word_ngram_range", "char_ngram_range"):
+            if values.get(key) is not None:
+                values[key] = tuple(values[key])
+        return cls(**values)
+
+
+def build_pipeline(config: TrainingConfig | None = None) -> Any:
+    """Build the unfitted scikit-learn pipeline.
+
+    Parameters
+    ----------
+    config : TrainingConfig, optional
+        Settings; defaults to ``TrainingConfig()``.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Steps ``preprocess`` -> ``features`` -> ``classifier``.
+    """
+    from sklearn.pipeline import Pipeline
+
+    config = config or TrainingConfig()
+    return Pipeline([("preprocess", FrenchLemmatizer(spacy_model=config.spacy_model)), *_model_steps(config)])
+
+
+def _model_steps(config: TrainingConfig) -> list[tuple[str, Any]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion
+
+    features = [
+        (
+            "words",
+            TfidfVectorizer(
+                token_pattern=r"\S+",
+                lowercase=False,
+                ngram_range=config.word_ngram_range,
+                min_df=config.min_df,
+                sublinear_tf=True,
+                dtype=_float32(),
+            ),
+        )
+    ]
+    if config.char_ngram_range:
+        features.append(
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=config.char_ngram_range,
+                    min_df=config.min_df,
+                    sublinear_tf=True,
+                    dtype=_float32(),
+                ),
+            )
+        )
+    classifier = OneVsRestClassifier(
+        LogisticRegression(C=config.C, class_weight="balanced", solver="liblinear", max_iter=2000)
+    )
+    return [("features", FeatureUnion(features)), ("classifier", classifier)]
+
+
+def _float32() -> Any:
+    import numpy as np
+
+    return np.float32
+
+
+def _threshold_grid() -> Any:
+    import numpy as np
+
+    return np.round(np.arange(0.05, 0.951, 0.01), 2)
+
+
+def _f1(y: Any, predicted: Any) -> float:
+    tp = float((y & predicted).sum())
+    denominator = float(y.sum() + predicted.sum())
+    return 2 * tp / denominator if denominator else 0.0
+
+
+def tune_thresholds(y_true: Any, probabilities: Any, *, max_clean_false_alarm_rate: float = 0.04) -> list[float]:
+    """Choose one threshold per label from out-of-fold probabilities.
+
+    Each label first gets the threshold that maximises its F1. Then, while
+    more than ``max_clean_false_alarm_rate`` of the clean emails get a flag,
+    the threshold whose next step up removes the most clean false alarms per
+    point of F1 lost is raised.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_emails, n_labels)
+        Gold 0/1 indicators.
+    probabilities : array-like of shape (n_emails, n_labels)
+        Out-of-fold probabilities.
+    max_clean_false_alarm_rate : float, default 0.04
+        Target share of clean emails with at least one flag.
+
+    Returns
+    -------
+    list of float
+        One threshold per label.
+    """
+    import numpy as np
+
+    y_true = np.asarray(y_true, dtype=bool)
+    probabilities = np.asarray(probabilities, dtype=float)
+    grid = _threshold_grid()
+    n_labels = y_true.shape[1]
+    f1_table = np.array([[_f1(y_true[:, j], probabilities[:, j] >= t) for t in grid] for j in range(n_labels)])
+    # Ties go to the highest threshold: fewer false alarms at equal F1.
+    chosen = [len(grid) - 1 - int(np.argmax(f1_table[j, ::-1])) for j in range(n_labels)]
+    clean = ~y_true.any(axis=1)
+    if not clean.any():
+        return [float(grid[i]) for i in chosen]
+    clean_probs = probabilities[clean]
+
+    def flagged_clean(indices: Sequence[int]) -> Any:
+        return (clean_probs >= grid[list(indices)]).any(axis=1)
+
+    while flagged_clean(chosen).mean() > max_clean_false_alarm_rate:
+        current = int(flagged_clean(chosen).sum())
+        best, best_gain = None, 0.0
+        for j in range(n_labels):
+            # Jump to the next threshold that clears at least one clean false alarm.
+            for step in range(chosen[j] + 1, len(grid)):
+                trial = list(chosen)
+                trial[j] = step
+                removed = current - int(flagged_clean(trial).sum())
+                if removed:
+                    lost = max(f1_table[j, chosen[j]] - f1_table[j, step], 0.0)
+                    gain = removed / (lost + 1e-3)
+                    if gain > best_gain:
+                        best, best_gain = (j, step), gain
+                    break
+        if best is None:
+            break
+        chosen[best[0]] = best[1]
+    return [float(grid[i]) for i in chosen]
+
+
+def _out_of_fold_probabilities(tokens: list[str], y: Any, config: TrainingConfig) -> Any:
+    import numpy as np
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold
+    from sklearn.pipeline import Pipeline
+
+    template = Pipeline(_model_steps(config))
+    folds = KFold(n_splits=config.cv_folds, shuffle=True, random_state=config.random_state)
+    probabilities = np.zeros(y.shape, dtype=float)
+    tokens_array = np.asarray(tokens, dtype=object)
+    for train_idx, held_out in folds.split(tokens_array):
+        fold_model = clone(template).fit(tokens_array[train_idx], y[train_idx])
+        probabilities[held_out] = fold_model.predict_proba(tokens_array[held_out])
+    return probabilities
+
+
+def train(
+    data: object,
+    *,
+    text_col: str = "text",
+    labels_col: str = "labels",
+    config: TrainingConfig | None = None,
+    labels: Sequence[str] | None = None,
+    model_version: str | None = None,
+) -> FlagClassifier:
+    """Train a red-flag classifier on labeled emails.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, str or Path
+        Labeled emails: a frame or a ``.csv`` / ``.jsonl`` file in the
+        TAXONOMY format (``text``, and ``labels`` as ``a|b`` or a JSON list).
+    text_col, labels_col : str
+        Column names.
+    config : TrainingConfig, optional
+        Settings; defaults to ``TrainingConfig()``.
+    labels : sequence of str, optional
+        Train only these labels (default: the whole taxonomy). Each needs at
+        least ``config.min_examples_per_label`` positive emails.
+    model_version : str, optional
+        Name recorded in the model; defaults to ``custom-<date>``.
+
+    Returns
+    -------
+    FlagClassifier
+        The fitted model. ``model.metadata.metrics["cross_validation"]`` holds
+        the out-of-fold report (optimistic: thresholds were tuned on it).
+
+    Raises
+    ------
+    InvalidInputError
+        Bad data (see :func:`clientflags.load_dataset`), or too few examples of a label.
+
+    Examples
+    --------
+    >>> import clientflags
+    >>> model = clientflags.train("data/train.jsonl")  # doctest: +SKIP
+    >>> model.save("models/mine.joblib")  # doctest: +SKIP
+    """
+    import numpy as np
+    import sklearn
+    import spacy
+
+    config = config or TrainingConfig()
+    label_ids = validate_label_ids(labels) if labels is not None else LABEL_IDS
+    if not label_ids:
+        raise InvalidInputError("labels is empty; name at least one label id to train.")
+    frame = load_dataset(data, text_col=text_col, labels_col=labels_col)
+    y = label_matrix(frame["labels"], label_ids)
+    counts = dict(zip(label_ids, y.sum(axis=0).tolist(), strict=False))
+    needed = max(config.min_examples_per_label, config.cv_folds)
+    too_few = {label: n for label, n in counts.items() if n < needed}
+    if too_few:
+        raise InvalidInputError(
+            f"Too few examples for {too_few} (need at least {needed} emails per label). Add labeled "
+            "emails, or train only the labels you have with labels=[...] (CLI: --labels a,b)."
+        )
+    if len(frame) < 2 * config.cv_folds:
+        raise InvalidInputError(f"At least {2 * config.cv_folds} emails are needed to train, got {len(frame)}.")
+
+    texts = [prepare_text(text).text for text in frame["text"]]
+    lemmatizer = FrenchLemmatizer(spacy_model=config.spacy_model).fit(texts)
+    tokens = lemmatizer.transform(texts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        probabilities = _out_of_fold_probabilities(tokens, y, config)
+    thresholds = tune_thresholds(y, probabilities, max_clean_false_alarm_rate=config.max_clean_false_alarm_rate)
+    from sklearn.pipeline import Pipeline
+
+    fitted = Pipeline(_model_steps(config)).fit(np.asarray(tokens, dtype=object), y)
+    pipeline = Pipeline([("preprocess", lemmatizer), *fitted.steps])
+
+    version = model_version or f"custom-{_dt.date.today().isoformat()}"
+    predicted = (probabilities >= np.asarray(thresholds)).astype(int)
+    cv_report = report_from_predictions(y, predicted, label_ids, thresholds, version)
+    metadata = ModelMetadata(
+        model_version=version,
+        labels=tuple(label_ids),
+        thresholds=dict(zip(label_ids, thresholds, strict=False)),
+        clientflags_version=__version__,
+        sklearn_version=sklearn.__version__,
+        spacy_version=spacy.__version__,
+        spacy_model=config.spacy_model,
+        spacy_model_version=_spacy_model_version(config.spacy_model),
+        trained_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        training_data_sha256=dataset_sha256(frame),
+        n_train=len(frame),
+        config=config.to_dict(),
+        metrics={"cross_validation": cv_report.summary()},
+    )
+    return FlagClassifier(pipeline, metadata)
+
+
+def _spacy_model_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        return "unknown"
