@@ -1,0 +1,81 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from clientflags.cli import main
+from tests.conftest import TINY_LABELS
+
+
+def run(*args, stdin=None):
+    return subprocess.run(
+        [sys.executable, "-m", "clientflags", *args], input=stdin, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_classify_json_through_a_subprocess():
+    done = run("classify", "--json", "Pas d'acompte : je paierai quand j'aurai vu le résultat.")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert set(payload) >= {"labels", "scores", "flagged", "flags", "model_version", "warnings"}
+    assert len(payload["scores"]) == 10
+
+
+def test_classify_from_stdin_and_files(tmp_path):
+    mail = tmp_path / "mail.txt"
+    mail.write_text("Merci pour votre devis, je vous confirme la commande.", encoding="utf-8")
+    done = run("classify", "--file", str(mail), "-", stdin="Bonjour, la réunion est confirmée pour jeudi.")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("«") == 2 and "Aucun signal" in done.stdout
+
+
+def test_help_is_useful():
+    for command in ([], ["classify"], ["train"], ["evaluate"], ["info"]):
+        done = run(*command, "--help")
+        assert done.returncode == 0 and "usage: clientflags" in done.stdout
+
+
+def test_bad_input_exits_2_without_traceback(tmp_path):
+    done = run("classify", "--file", str(tmp_path / "missing.txt"))
+    assert done.returncode == 2 and "No such file" in done.stderr and "Traceback" not in done.stderr
+    done = run("evaluate", str(tmp_path / "missing.csv"))
+    assert done.returncode == 2 and "No such data file" in done.stderr
+    done = run("classify", "--model", str(tmp_path / "nope.joblib"), "Bonjour")
+    assert done.returncode == 2 and "No model file" in done.stderr
+
+
+def test_train_then_evaluate_and_classify_with_the_new_model(tiny_csv, tmp_path, capsys):
+    model_path = tmp_path / "m.joblib"
+    code = main(
+        ["train", str(tiny_csv), "-o", str(model_path), "--labels", ",".join(TINY_LABELS), "--test", str(tiny_csv)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0 and model_path.is_file() and model_path.with_suffix(".report.md").is_file()
+    assert "Cross-validation" in out and "Held-out evaluation" in out
+    assert main(["evaluate", str(tiny_csv), "--model", str(model_path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n_examples"] == 36 and [m["label"] for m in report["per_label"]] == list(TINY_LABELS)
+    assert main(["classify", "--model", str(model_path), "--scores", "Pas d'acompte, je paie à la fin."]) == 0
+    assert "refuses_deposit" in capsys.readouterr().out
+    assert main(["info", "--model", str(model_path)]) == 0
+    assert "model_version" in capsys.readouterr().out
+
+
+def test_train_reports_data_errors(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("body,labels\nBonjour,\n", encoding="utf-8")
+    assert main(["train", str(bad), "-o", str(tmp_path / "m.joblib")]) == 2
+    assert "--text-col" in capsys.readouterr().err
+
+
+def test_info_of_the_bundled_model(capsys):
+    assert main(["info", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["labels"]) == 10
+
+
+@pytest.mark.parametrize("argv", [["classify", "--json", "--model"], ["nope"]])
+def test_usage_errors(argv):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
