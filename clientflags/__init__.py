@@ -29,6 +29,7 @@ _EXPORTS = {
     "Classification": "clientflags.model",
     "ClientflagsError": "clientflags.errors",
     "EvaluationReport": "clientflags.evaluation",
+    "Evidence": "clientflags.model",
     "Flag": "clientflags.model",
     "FlagClassifier": "clientflags.model",
     "InvalidInputError": "clientflags.errors",
@@ -63,6 +64,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from clientflags.evaluation import EvaluationReport, LabelMetrics, evaluate
     from clientflags.model import (
         Classification,
+        Evidence,
         Flag,
         FlagClassifier,
         ModelMetadata,

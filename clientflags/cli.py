@@ -75,6 +75,8 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         if result.flagged:
             for flag in result.flags:
                 out.write(f"  ⚑ {flag.name} ({flag.label})  score {flag.score:.2f} (seuil {flag.threshold:.2f})\n")
+                for ev in flag.evidence:
+                    out.write(f"      « {_preview(ev.text)} » ({ev.score:.2f})\n")
         else:
             out.write("  ✓ Aucun signal d'alerte.\n")
         for warning in result.warnings:

@@ -24,7 +24,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -32,13 +32,14 @@ from typing import Any
 
 from clientflags import __version__
 from clientflags.errors import InvalidInputError, ModelLoadError
-from clientflags.preprocessing import MAX_CHARS, ensure_texts, prepare_text
+from clientflags.preprocessing import MAX_CHARS, ensure_texts, prepare_text, split_sentences
 from clientflags.taxonomy import LABEL_IDS, TAXONOMY_VERSION, get_label
 
 __all__ = [
     "BUNDLED_MODEL",
     "FORMAT_VERSION",
     "Classification",
+    "Evidence",
     "Flag",
     "FlagClassifier",
     "ModelMetadata",
@@ -51,6 +52,30 @@ __all__ = [
 FORMAT_VERSION = 1
 BUNDLED_MODEL = "flags-fr-v0.1.0"
 _MAGIC = "clientflags-model"
+_MAX_EVIDENCE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A sentence that carries a flag on its own.
+
+    Attributes
+    ----------
+    text : str
+        The sentence.
+    start, end : int
+        Character offsets of the sentence in the text the model read (the
+        input after HTML removal and whitespace normalisation; for plain text
+        with single spaces, the input itself).
+    score : float
+        The label's probability for this sentence classified alone; at least
+        the label's threshold.
+    """
+
+    text: str
+    start: int
+    end: int
+    score: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +92,16 @@ class Flag:
         The model's probability for this label, in [0, 1].
     threshold : float
         The per-label threshold the score passed.
+    evidence : tuple of Evidence
+        The sentences that raise this label on their own, strongest first (at
+        most three). Empty when the flag comes from the email as a whole.
     """
 
     label: str
     name: str
     score: float
     threshold: float
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +129,11 @@ class Classification:
     def labels(self) -> tuple[str, ...]:
         """Ids of the raised flags, highest score first."""
         return tuple(flag.label for flag in self.flags)
+
+    @property
+    def evidence(self) -> Mapping[str, tuple[Evidence, ...]]:
+        """Raised label id -> the sentences that carry it, strongest first."""
+        return MappingProxyType({flag.label: flag.evidence for flag in self.flags})
 
     @property
     def flagged(self) -> bool:
@@ -304,6 +338,7 @@ class FlagClassifier:
         *,
         batch_size: int = 256,
         max_chars: int = MAX_CHARS,
+        evidence: bool = True,
         argument: str = "texts",
     ) -> list[Classification]:
         """Classify many email bodies, in batches.
@@ -316,6 +351,9 @@ class FlagClassifier:
             Number of texts sent through the pipeline at once.
         max_chars : int, default 20000
             Per-text truncation limit.
+        evidence : bool, default True
+            Find the sentences behind each flag (costs a second pass over the
+            sentences of flagged emails only).
         argument : str, default "texts"
             Name used in error messages.
 
@@ -342,11 +380,73 @@ class FlagClassifier:
             batch = prepared[start : start + batch_size]
             non_empty = [p for p in batch if p.text]
             probabilities = iter(self.predict_proba([p.text for p in non_empty]))
-            for p in batch:
-                results.append(
-                    self._result(next(probabilities), p.warnings) if p.text else self._empty_result(p.warnings)
-                )
+            batch_results = [
+                self._result(next(probabilities), p.warnings) if p.text else self._empty_result(p.warnings)
+                for p in batch
+            ]
+            if evidence:
+                batch_results = self._with_evidence(batch_results, [p.text for p in batch])
+            results.extend(batch_results)
         return results
+
+    def _with_evidence(self, results: list[Classification], texts: list[str]) -> list[Classification]:
+        """Attach to each flag the sentences that carry it alone (only flagged emails pay for this)."""
+        flagged = [i for i, result in enumerate(results) if result.flags]
+        spans = {i: split_sentences(texts[i]) for i in flagged}
+        sentences = [texts[i][a:b] for i in flagged for a, b in spans[i]]
+        probabilities = iter(self.predict_proba(sentences)) if sentences else iter(())
+        column = {label: j for j, label in enumerate(self.labels)}
+        for i in flagged:
+            scored = [(span, next(probabilities)) for span in spans[i]]
+            flags = []
+            for flag in results[i].flags:
+                j = column[flag.label]
+                carrying = sorted(
+                    (
+                        Evidence(texts[i][a:b], a, b, round(float(p[j]), 6))
+                        for (a, b), p in scored
+                        if p[j] >= flag.threshold
+                    ),
+                    key=lambda ev: ev.score,
+                    reverse=True,
+                )
+                flags.append(replace(flag, evidence=tuple(carrying[:_MAX_EVIDENCE])))
+            results[i] = replace(results[i], flags=tuple(flags))
+        return results
+
+    def top_terms(self, label: str, n: int = 15) -> list[tuple[str, float]]:
+        """Return the features that push a label's score up the most.
+
+        Parameters
+        ----------
+        label : str
+            A label id of this model.
+        n : int, default 15
+            How many terms to return.
+
+        Returns
+        -------
+        list of (str, float)
+            ``(term, weight)`` pairs, largest logistic-regression weight first.
+            Terms are model tokens: lemmas without accents, ``neg_`` for words
+            in a negation, ``_montant_`` and ``_num_<unit>`` for numbers.
+
+        Raises
+        ------
+        clientflags.errors.UnknownLabelError
+            If the model has no such label.
+        """
+        import numpy as np
+
+        if label not in self.labels:
+            get_label(label)  # raises with the closest id when the id is unknown
+            raise InvalidInputError(f"This model was not trained for {label!r}; its labels: {', '.join(self.labels)}.")
+        features = self.pipeline.named_steps["features"]
+        estimator = self.pipeline.named_steps["classifier"].estimators_[self.labels.index(label)]
+        names = [name.split("__", 1)[-1] for name in features.get_feature_names_out()]
+        weights = np.ravel(estimator.coef_)
+        order = np.argsort(weights)[::-1][:n]
+        return [(names[i], round(float(weights[i]), 4)) for i in order]
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:

@@ -37,6 +37,7 @@ __all__ = [
     "PreparedText",
     "load_nlp",
     "prepare_text",
+    "split_sentences",
     "strip_accents",
 ]
 
@@ -287,6 +288,52 @@ def _lemma_lookup(name: str) -> Any:
     return lemmatizer.lookups.get_table("lemma_lookup") if lemmatizer.lookups.has_table("lemma_lookup") else {}
 
 
+@functools.lru_cache(maxsize=1)
+def _sentence_splitter() -> Language:
+    import spacy
+
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    r"""Split a text into sentences and lines, as character offsets.
+
+    Emails put greetings, requests and signatures on lines of their own, so
+    every line break ends a sentence too; inside a line, spaCy's rule-based
+    sentencizer splits on final punctuation.
+
+    Parameters
+    ----------
+    text : str
+        A prepared text.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(start, end)`` offsets of each non-empty sentence, in order.
+
+    Examples
+    --------
+    >>> text = "Bonjour,\nMerci pour tout. À bientôt !"
+    >>> [text[a:b] for a, b in split_sentences(text)]
+    ['Bonjour,', 'Merci pour tout.', 'À bientôt !']
+    """
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    nlp = _sentence_splitter()
+    for line in text.split("\n"):
+        if line.strip():
+            for sentence in nlp(line).sents:
+                start = offset + sentence.start_char
+                end = offset + sentence.end_char
+                if text[start:end].strip():
+                    spans.append((start, end))
+        offset += len(line) + 1
+    return spans
+
+
 def _is_emoji(token_text: str) -> bool:
     return any(unicodedata.category(ch) == "So" or 0x1F300 <= ord(ch) <= 0x1FAFF for ch in token_text)
 
@@ -322,6 +369,10 @@ class FrenchLemmatizer:
     normalize_numbers : bool, default True
         Replace numbers by ``_num_<unit>``, ``_montant_``, ``_heure_``,
         ``_date_`` tokens.
+    mark_participles : bool, default False
+        Give past participles a feature of their own (``verser_pp``), so that
+        "the deposit is paid" reads differently from "pay a deposit". Off by
+        default: it did not raise cross-validated macro-F1 (0.797 against 0.804).
     batch_size : int, default 256
         Batch size for ``nlp.pipe``.
 
@@ -338,11 +389,13 @@ class FrenchLemmatizer:
         spacy_model: str = DEFAULT_SPACY_MODEL,
         mark_negation: bool = True,
         normalize_numbers: bool = True,
+        mark_participles: bool = False,
         batch_size: int = 256,
     ) -> None:
         self.spacy_model = spacy_model
         self.mark_negation = mark_negation
         self.normalize_numbers = normalize_numbers
+        self.mark_participles = mark_participles
         self.batch_size = batch_size
 
     # scikit-learn estimator protocol, written out to keep sklearn out of this module's import.
@@ -352,6 +405,7 @@ class FrenchLemmatizer:
             "spacy_model": self.spacy_model,
             "mark_negation": self.mark_negation,
             "normalize_numbers": self.normalize_numbers,
+            "mark_participles": self.mark_participles,
             "batch_size": self.batch_size,
         }
 
@@ -484,6 +538,11 @@ class FrenchLemmatizer:
                     continue
             if tok.pos_ in _DROPPED_POS:
                 continue
+            if self.mark_participles and tok.pos_ in ("VERB", "AUX") and "Part" in tok.morph.get("VerbForm"):
+                # "acompte versé" (done) and "verser un acompte" (asked, refused) share a lemma
+                # but not a meaning: a past participle gets a feature of its own.
+                if "Past" in tok.morph.get("Tense"):
+                    lemma += "_pp"
             if negated and tok.pos_ in _NEGATABLE_POS:
                 out.append("neg_" + lemma)
             else:

@@ -88,6 +88,17 @@ def test_save_load_round_trip_gives_identical_predictions(tiny_model, tmp_path):
     assert sidecar["format_version"] == FORMAT_VERSION and sidecar["labels"] == list(tiny_model.labels)
 
 
+def test_top_terms_explain_a_label(tiny_model):
+    terms = tiny_model.top_terms("refuses_deposit", n=5)
+    assert len(terms) == 5 and [w for _, w in terms] == sorted((w for _, w in terms), reverse=True)
+    assert all(weight > 0 for _, weight in terms)
+    assert "livraison" in dict(tiny_model.top_terms("refuses_deposit", n=20))  # "je paie à la livraison"
+    with pytest.raises(ValueError, match="not trained for 'disrespect'"):
+        tiny_model.top_terms("disrespect")
+    with pytest.raises(ValueError, match="Did you mean 'free_work'"):
+        tiny_model.top_terms("free_wrk")
+
+
 def test_load_missing_file():
     with pytest.raises(ModelLoadError, match="No model file.*clientflags train"):
         load("/nonexistent/model.joblib")
@@ -122,3 +133,30 @@ def test_load_checks_metadata_before_unpickling(tiny_model, tmp_path, field, val
     path.write_bytes(b"would fail to unpickle")  # proves the sidecar is checked first
     with pytest.raises(ModelLoadError, match=message):
         FlagClassifier.load(path)
+
+
+EVIDENCE_TEXT = (
+    "Bonjour Paul,\nMerci pour votre rapidité, le rendez-vous de jeudi me convient.\n"
+    "Par contre pas d'acompte pour moi : je paie à la livraison, quand j'aurai vu le résultat.\nBonne journée"
+)
+
+
+def test_evidence_sentences_come_from_the_text_and_carry_the_flag(tiny_model):
+    result = tiny_model.classify(EVIDENCE_TEXT)
+    assert "refuses_deposit" in result.labels
+    assert result.evidence.keys() == set(result.labels)
+    for flag in result.flags:
+        scores = [ev.score for ev in flag.evidence]
+        assert scores == sorted(scores, reverse=True) and len(scores) <= 3
+        for ev in flag.evidence:
+            assert EVIDENCE_TEXT[ev.start : ev.end] == ev.text
+            assert ev.score >= flag.threshold
+            assert flag.label in tiny_model.classify(ev.text).labels  # the sentence alone carries the flag
+    (deposit,) = [f for f in result.flags if f.label == "refuses_deposit"]
+    assert deposit.evidence and "acompte" in deposit.evidence[0].text
+    assert result.to_dict()["flags"][0]["evidence"][0]["text"]
+
+
+def test_evidence_can_be_skipped(tiny_model):
+    (result,) = tiny_model.classify_many([EVIDENCE_TEXT], evidence=False)
+    assert result.flagged and all(flag.evidence == () for flag in result.flags)

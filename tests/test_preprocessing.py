@@ -112,3 +112,24 @@ def test_is_a_scikit_learn_citizen_and_never_pickles_spacy(lemmatizer):
     assert len(pickle.dumps(lemmatizer)) < 1_000
     with pytest.raises(ValueError, match="valid"):
         FrenchLemmatizer().set_params(colour="red")
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Bonjour,\nMerci pour tout. À bientôt !", ["Bonjour,", "Merci pour tout.", "À bientôt !"]),
+        ("Une seule phrase sans point", ["Une seule phrase sans point"]),
+        ("Ligne 1\n\n\nLigne 2 ? Oui.", ["Ligne 1", "Ligne 2 ?", "Oui."]),
+        ("", []),
+    ],
+)
+def test_split_sentences_gives_offsets(text, sentences):
+    from clientflags.preprocessing import split_sentences
+
+    assert [text[a:b] for a, b in split_sentences(text)] == sentences
+
+
+def test_participles_can_get_a_feature_of_their_own():
+    plain = FrenchLemmatizer().transform(["L'acompte est versé."])[0].split()
+    marked = FrenchLemmatizer(mark_participles=True).transform(["L'acompte est versé."])[0].split()
+    assert "verser" in plain and "verser_pp" in marked and "verser" not in marked
