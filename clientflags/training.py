@@ -38,8 +38,9 @@ class TrainingConfig:
     word_ngram_range : tuple of int
         n-gram sizes over lemma tokens.
     char_ngram_range : tuple of int or None
-        Character n-gram sizes (within words) over the lemma string; None
-        disables them. They make the model robust to typos and missing accents.
+        Character n-gram sizes (within words) over the lemma string; None (the
+        default) disables them: on our held-out split they memorise phrasing
+        and lower macro-F1 (0.77 against 0.80), see ``models/MODEL_CARD.md``.
     min_df : int
         Ignore n-grams seen in fewer emails than this.
     C : float
@@ -56,10 +57,10 @@ class TrainingConfig:
     """
 
     spacy_model: str = DEFAULT_SPACY_MODEL
-    word_ngram_range: tuple[int, int] = (1, 2)
-    char_ngram_range: tuple[int, int] | None = (2, 5)
+    word_ngram_range: tuple[int, int] = (1, 3)
+    char_ngram_range: tuple[int, int] | None = None
     min_df: int = 2
-    C: float = 4.0
+    C: float = 30.0
     cv_folds: int = 5
     max_clean_false_alarm_rate: float = 0.04
     min_examples_per_label: int = 5

@@ -20,7 +20,9 @@ def tiny_csv() -> Path:
 def tiny_config():
     from clientflags import TrainingConfig
 
-    return TrainingConfig(cv_folds=3, min_examples_per_label=3, char_ngram_range=None, min_df=1)
+    return TrainingConfig(
+        cv_folds=3, min_examples_per_label=3, word_ngram_range=(1, 2), char_ngram_range=None, min_df=1, C=4.0
+    )
 
 
 @pytest.fixture(scope="session")
