@@ -35,6 +35,7 @@ __all__ = [
     "MAX_CHARS",
     "FrenchLemmatizer",
     "PreparedText",
+    "ensure_texts",
     "load_nlp",
     "prepare_text",
     "split_sentences",
