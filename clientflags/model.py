@@ -444,7 +444,10 @@ class FlagClassifier:
         features = self.pipeline.named_steps["features"]
         estimator = self.pipeline.named_steps["classifier"].estimators_[self.labels.index(label)]
         names = [name.split("__", 1)[-1] for name in features.get_feature_names_out()]
-        weights = np.ravel(estimator.coef_)
+        if hasattr(estimator, "calibrated_classifiers_"):  # a calibrated SVM: average its folds' weights
+            weights = np.mean([np.ravel(c.estimator.coef_) for c in estimator.calibrated_classifiers_], axis=0)
+        else:
+            weights = np.ravel(estimator.coef_)
         order = np.argsort(weights)[::-1][:n]
         return [(names[i], round(float(weights[i]), 4)) for i in order]
 

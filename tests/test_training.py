@@ -45,6 +45,23 @@ def test_pipeline_steps():
     assert [name for name, _ in build_pipeline().steps] == ["preprocess", "features", "classifier"]
 
 
+def test_another_linear_model_trains_and_explains(tiny_csv, tiny_config):
+    model = train(tiny_csv, labels=TINY_LABELS, config=dataclasses.replace(tiny_config, classifier="sgd"))
+    assert len(model.top_terms("free_work", n=3)) == 3
+    assert set(model.classify("Pas d'acompte, je paie à la fin.").scores) == set(TINY_LABELS)
+
+
+def test_calibrated_svm_asks_for_enough_examples(tiny_csv, tiny_config):
+    config = dataclasses.replace(tiny_config, classifier="linear_svc")
+    with pytest.raises(InvalidInputError, match=r"need at least 12 emails per label"):
+        train(tiny_csv, labels=TINY_LABELS, config=config)
+
+
+def test_unknown_classifier_is_refused():
+    with pytest.raises(InvalidInputError, match="classifier must be one of"):
+        build_pipeline(TrainingConfig(classifier="random_forest"))
+
+
 def test_tune_thresholds_caps_false_alarms_on_clean_emails():
     rng = np.random.default_rng(0)
     y = np.zeros((400, 2), dtype=int)
@@ -57,3 +74,14 @@ def test_tune_thresholds_caps_false_alarms_on_clean_emails():
     rate = (probabilities[clean] >= np.array(strict)).any(axis=1).mean()
     assert rate <= 0.02
     assert all(s >= lo for s, lo in zip(strict, loose, strict=False))
+
+
+def test_calibrated_svm_trains_and_explains_with_enough_examples(tiny_csv, tiny_config):
+    import pandas as pd
+
+    from clientflags import load_dataset
+
+    frame = pd.concat([load_dataset(tiny_csv)] * 4, ignore_index=True)
+    model = train(frame, labels=TINY_LABELS, config=dataclasses.replace(tiny_config, classifier="linear_svc"))
+    terms = model.top_terms("refuses_deposit", n=5)
+    assert len(terms) == 5 and terms[0][1] > 0
