@@ -1,0 +1,248 @@
+"""Compare model configurations on the clientflags corpus; the table behind the bundled model's settings.
+
+Run from the repository root (about 5 minutes on 2 cores):
+
+    python benchmarks/compare_models.py
+
+Every configuration is scored twice: by 5-fold cross-validation on the training split (per-label
+thresholds tuned on the out-of-fold probabilities, with the bundled model's false-alarm cap), and
+on the held-out test split (thresholds from the cross-validation, model fitted on the whole
+training split). The bundled configuration is chosen on the cross-validation column, never on the
+test column. The table is printed and written to models/EXPERIMENTS.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import pickle
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import KFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from clientflags.datasets import label_matrix, load_dataset
+from clientflags.evaluation import report_from_predictions
+from clientflags.preprocessing import FrenchLemmatizer, prepare_text
+from clientflags.taxonomy import LABEL_IDS
+from clientflags.training import TrainingConfig, _linear_model, _model_steps, tune_thresholds
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = TrainingConfig.from_dict(json.loads((ROOT / "models" / "training_config.json").read_text(encoding="utf-8")))
+
+# What a user would write by hand: one regular expression per label.
+KEYWORDS = {
+    "late_payment": r"mois prochain|semaine prochaine|paierai plus tard|relancez|comptab\w* (a|ont) (ses|des) (délais|procédures)|"
+    r"délai de paiement|[69]0 jours|retard de paiement|pas encore (payé|réglé)",
+    "refuses_deposit": r"pas d.acompte|sans acompte|acompte.{0,40}(non|pas|jamais)|à la livraison|à la fin|voir le résultat avant|"
+    r"avant de (payer|verser)",
+    "free_work": r"gratuit|visibilité|exposition|offert|sans (frais|facturer)|ce que vous valez|échantillon|pourcentage|"
+    r"quand (le projet|ça) rapporter",
+    "price_haggling": r"trop cher|moins cher|geste commercial|faites?.moi un (prix|geste)|remise|réduction|rabais|fiverr|neveu|"
+    r"(baisser|revoir) (le|votre|ton) (prix|tarif)|moitié prix",
+    "scope_creep": r"tant que (vous y êtes|tu y es)|en plus|(devait|doit|devrait) être inclus|c.est compris|au passage|rajout|"
+    r"ajouter aussi",
+    "endless_revisions": r"toujours pas|encore une (version|fois)|de zéro|on recommence|ma femme|mon mari|pas convaincu|refaire|"
+    r"nouvelle version",
+    "distrusts_expertise": r"je sais mieux|j.ai modifié|moi.même|votre faute|ta faute|vous n.y connaissez|chatgpt|"
+    r"pas besoin de (votre|ton|tes|vos) (avis|conseils)",
+    "disrespects_time": r"urgent|asap|tout de suite|immédiatement|ce (soir|week.end|dimanche)|dans l.heure|rappelez|"
+    r"pas dédié|vos autres clients|minuit",
+    "belittles_work": r"cinq minutes|5 minutes|deux minutes|juste un logo|je pourrais le faire|n.importe qui|c.est simple|"
+    r"un clic|vite fait",
+    "disrespect": r"incompétent|nul\b|ridicule|amateur|avis négatif|avocat|procès|obéir|honte|arnaque|escroc|idiot",
+}
+
+
+def _git_commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip() or "uncommitted"
+
+
+def _lemmas(texts, **params) -> np.ndarray:
+    return np.asarray(FrenchLemmatizer(**params).transform(texts), dtype=object)
+
+
+def _raw_steps(config: TrainingConfig) -> list:
+    words = TfidfVectorizer(lowercase=True, ngram_range=(1, 2), min_df=config.min_df, sublinear_tf=True)
+    from sklearn.multiclass import OneVsRestClassifier
+
+    return [("features", FeatureUnion([("words", words)])), ("classifier", OneVsRestClassifier(_linear_model(config)))]
+
+
+def _score(
+    name: str, make_steps: Callable, config: TrainingConfig, x_train, y_train, x_test, y_test, cap: float
+) -> dict:
+    template = Pipeline(make_steps(config))
+    oof = np.zeros(y_train.shape)
+    for train_idx, held_out in KFold(config.cv_folds, shuffle=True, random_state=config.random_state).split(x_train):
+        oof[held_out] = clone(template).fit(x_train[train_idx], y_train[train_idx]).predict_proba(x_train[held_out])
+    thresholds = tune_thresholds(y_train, oof, max_clean_false_alarm_rate=cap)
+    started = time.perf_counter()
+    fitted = clone(template).fit(x_train, y_train)
+    fit_seconds = time.perf_counter() - started
+    predicted = (fitted.predict_proba(x_test) >= np.array(thresholds)).astype(int)
+    cv = report_from_predictions(y_train, (oof >= np.array(thresholds)).astype(int), LABEL_IDS, thresholds, name)
+    test = report_from_predictions(y_test, predicted, LABEL_IDS, thresholds, name)
+    return _row(name, cv, test, fit_seconds, len(pickle.dumps(fitted)))
+
+
+def _row(name, cv, test, fit_seconds, size) -> dict:
+    worst = min(test.per_label, key=lambda m: m.f1)
+    return {
+        "configuration": name,
+        "cv macro-F1": cv.macro_f1,
+        "cv clean FA": cv.clean_false_alarm_rate,
+        "test macro-F1": test.macro_f1,
+        "test micro-F1": test.micro_f1,
+        "worst test label": f"{worst.label} {worst.f1:.2f}",
+        "test clean FA": test.clean_false_alarm_rate,
+        "fit s": fit_seconds,
+        "size MB": size / 1e6,
+    }
+
+
+def _keyword_row(train, test, y_train, y_test) -> dict:
+    patterns = [re.compile(KEYWORDS[label], re.I) for label in LABEL_IDS]
+
+    def predict(texts):
+        return np.array([[bool(p.search(t)) for p in patterns] for t in texts], dtype=int)
+
+    ones = [1.0] * len(LABEL_IDS)
+    cv = report_from_predictions(y_train, predict(train), LABEL_IDS, ones, "keywords")
+    held_out = report_from_predictions(y_test, predict(test), LABEL_IDS, ones, "keywords")
+    return _row("1. keyword rules (a regex per label, no training)", cv, held_out, 0.0, 0)
+
+
+def _conclusion(rows: list[dict]) -> str:
+    capped = [r for r in rows if "cap" not in r["configuration"]]
+    best = max(capped, key=lambda r: r["cv macro-F1"])
+    bundled = next(r for r in rows if "(bundled)" in r["configuration"])
+    close = [r["configuration"].split(".")[0] for r in capped if best["cv macro-F1"] - r["cv macro-F1"] <= 0.01]
+    return (
+        f"Best cross-validation macro-F1 at the bundled cap: {best['configuration']} ({best['cv macro-F1']:.3f}); "
+        f"the bundled configuration scores {bundled['cv macro-F1']:.3f}. Rows {', '.join(close)} are within 0.01 "
+        "of the best, which is the noise of 5-fold cross-validation at this data size. Among those, the bundled "
+        "model keeps negation marking because it is the feature that carries meaning (« pas d'acompte » is not "
+        "« acompte »), a reason that does not come from the test column. The test column is reported, never used "
+        "to choose. The 4 % cap row shows what the 2 % cap costs: a few points of macro-F1, for fewer false "
+        "alarms on clean emails."
+    )
+
+
+def main() -> int:
+    train = load_dataset(ROOT / "data" / "train.jsonl")
+    test = load_dataset(ROOT / "data" / "test.jsonl")
+    y_train, y_test = label_matrix(train["labels"]), label_matrix(test["labels"])
+    raw_train = np.asarray([prepare_text(t).text for t in train["text"]], dtype=object)
+    raw_test = np.asarray([prepare_text(t).text for t in test["text"]], dtype=object)
+    started = time.perf_counter()
+    lem_train, lem_test = _lemmas(raw_train), _lemmas(raw_test)
+    lemma_seconds = time.perf_counter() - started
+    plain_train, plain_test = _lemmas(raw_train, mark_negation=False), _lemmas(raw_test, mark_negation=False)
+    cap = BUNDLED.max_clean_false_alarm_rate
+    bundled = BUNDLED
+    lemmas = (lem_train, y_train, lem_test, y_test)
+    rows = [
+        _keyword_row(raw_train, raw_test, y_train, y_test),
+        _score(
+            "2. raw lowercased tokens, TF-IDF 1–2-grams, LR",
+            _raw_steps,
+            bundled,
+            raw_train,
+            y_train,
+            raw_test,
+            y_test,
+            cap,
+        ),
+        _score(
+            "3a. lemmas, no negation marking, 1–3-grams, LR",
+            _model_steps,
+            bundled,
+            plain_train,
+            y_train,
+            plain_test,
+            y_test,
+            cap,
+        ),
+        _score(
+            "3b. lemmas + negation, 1–2-grams, LR",
+            _model_steps,
+            dataclasses.replace(bundled, word_ngram_range=(1, 2)),
+            *lemmas[:2],
+            *lemmas[2:],
+            cap,
+        ),
+        _score("3c. lemmas + negation, 1–3-grams, LR (bundled)", _model_steps, bundled, *lemmas, cap),
+        _score("3c with a 4 % false-alarm cap instead of 2 %", _model_steps, bundled, *lemmas, 0.04),
+        _score(
+            "4. 3c + character 2–5-grams",
+            _model_steps,
+            dataclasses.replace(bundled, char_ngram_range=(2, 5)),
+            *lemmas,
+            cap,
+        ),
+        _score("5a. 3c with C = 10", _model_steps, dataclasses.replace(bundled, C=10.0), *lemmas, cap),
+        _score(
+            "5b. 3c with a linear SVM (sigmoid-calibrated)",
+            _model_steps,
+            dataclasses.replace(bundled, classifier="linear_svc"),
+            *lemmas,
+            cap,
+        ),
+        _score(
+            "5c. 3c with SGD (logistic loss)",
+            _model_steps,
+            dataclasses.replace(bundled, classifier="sgd"),
+            *lemmas,
+            cap,
+        ),
+    ]
+    header = list(rows[0])
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 2) + "---:|"]
+    for row in rows:
+        cells = [
+            f"{v:.3f}"
+            if isinstance(v, float) and "FA" not in k and k not in ("fit s", "size MB")
+            else f"{v:.1%}"
+            if "FA" in k
+            else f"{v:.1f}"
+            if isinstance(v, float)
+            else str(v)
+            for k, v in row.items()
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    table = "\n".join(lines)
+    text = f"""# Model comparison
+
+*Generated by `python benchmarks/compare_models.py` at commit `{_git_commit()}` on {platform.machine()}
+({platform.python_version()}); do not edit by hand.*
+
+Training split: {len(train)} emails; test split: {len(test)} emails (separate briefs, unseen sectors).
+"cv" = 5-fold cross-validation on the training split, thresholds tuned out-of-fold with a
+{cap:.0%} cap on false alarms on clean emails (except where the row says otherwise); "test" = fitted on the
+whole training split with those thresholds, scored on the test split. "clean FA" = share of clean
+emails that got at least one flag. Fit time excludes spaCy lemmatisation ({lemma_seconds:.0f} s for
+both splits), which every lemma configuration shares. Sizes are the pickled features + classifier.
+
+{table}
+
+{_conclusion(rows)}
+"""
+    (ROOT / "models" / "EXPERIMENTS.md").write_text(text, encoding="utf-8")
+    print(table)
+    print("\nwrote models/EXPERIMENTS.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
