@@ -15,6 +15,7 @@ from pathlib import Path
 
 from clientflags import __version__
 from clientflags.errors import ClientflagsError, InvalidInputError
+from clientflags.taxonomy import get_label
 
 __all__ = ["main"]
 
@@ -77,6 +78,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
                 out.write(f"  ⚑ {flag.name} ({flag.label})  score {flag.score:.2f} (seuil {flag.threshold:.2f})\n")
                 for ev in flag.evidence:
                     out.write(f"      « {_preview(ev.text)} » ({ev.score:.2f})\n")
+                out.write(f"      → {get_label(flag.label).advice}\n")
         else:
             out.write("  ✓ Aucun signal d'alerte.\n")
         for warning in result.warnings:

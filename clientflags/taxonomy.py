@@ -36,11 +36,14 @@ class Label:
         French display name, e.g. ``"Mauvais payeur"``.
     definition : str
         What the client does, in the words of the taxonomy.
+    advice : str
+        Short practical advice, in French, for the provider who receives such an email.
     """
 
     id: str
     name: str
     definition: str
+    advice: str = ""
 
 
 LABELS: tuple[Label, ...] = (
@@ -50,41 +53,55 @@ LABELS: tuple[Label, ...] = (
         'delays or avoids paying an invoice that is due: excuses, endless "next week", '
         "contests the invoice to gain time, pays part and stalls, imposes 60–90 day terms "
         'after the fact, says accounting "has procedures"',
+        "Rappelez l'échéance par écrit et la date attendue. Entre professionnels, en France, les "
+        "pénalités de retard et l'indemnité forfaitaire de 40 € sont dues : mentionnez-les. Ne livrez la"
+        " suite qu'une fois la facture réglée.",
     ),
     Label(
         "refuses_deposit",
         "Refuse l'acompte",
         "refuses or haggles away the deposit / advance before the work starts; wants to see "
         "results before committing any money",
+        "Ne commencez pas sans acompte : 30 à 50 % à la signature est l'usage. Proposez plutôt un "
+        "paiement en plusieurs fois, chacun daté, que d'y renoncer.",
     ),
     Label(
         "free_work",
         "Travail gratuit",
         'asks for work, samples, a test, an audit or expert advice for free, or paid "in '
         'visibility", exposure, future work or a share of hypothetical profits',
+        "Votre temps a un prix : proposez un premier livrable court et payant (audit, atelier, maquette)"
+        " au lieu d'un test gratuit. La visibilité ne paie pas le loyer.",
     ),
     Label(
         "price_haggling",
         "Négocie les prix",
         "pushes the price down: finds it too expensive, compares with a cheaper "
         "nephew/platform, asks for discounts, uses complaints as a lever to pay less",
+        "Défendez le prix par la valeur et le périmètre. Si vous baissez, retirez quelque chose du "
+        "périmètre plutôt que de brader votre taux.",
     ),
     Label(
         "scope_creep",
         "Hors périmètre",
         "adds tasks that were not in the quote/contract and expects them included at no extra cost",
+        "Renvoyez au devis signé et chiffrez chaque ajout (devis complémentaire ou avenant) avant de le faire.",
     ),
     Label(
         "endless_revisions",
         "Insatisfait chronique",
         "is never satisfied: asks to redo again and again, vague dissatisfaction, keeps "
         "changing the brief after each round, often after consulting friends/family",
+        "Fixez dans le devis le nombre d'allers-retours, demandez des retours groupés et précis, et "
+        "facturez les tours en plus.",
     ),
     Label(
         "distrusts_expertise",
         "Remet en cause l'expertise",
         "questions the provider's competence, overrides professional advice, edits the "
         "deliverables themself, blames the provider for results it blocked",
+        "Donnez vos recommandations par écrit, avec leurs raisons. Quand le client choisit une autre "
+        "voie, notez-le : la responsabilité du résultat change de camp.",
     ),
     Label(
         "disrespects_time",
@@ -92,16 +109,21 @@ LABELS: tuple[Label, ...] = (
         "treats the provider as always available: everything is urgent, calls/messages at "
         "night or on weekends, demands immediate answers, complains that the provider works "
         "for other clients",
+        "Annoncez vos horaires et votre délai de réponse habituel. Une vraie urgence se facture en "
+        "supplément ; le reste attend les heures ouvrées.",
     ),
     Label(
         "belittles_work",
         "Minimise le travail",
         "dismisses the effort or skill the work takes",
+        "Rendez le travail visible : détaillez les étapes et le temps passé dans vos devis et vos comptes rendus.",
     ),
     Label(
         "disrespect",
         "Irrespect",
         "is rude, contemptuous, insulting or threatening; talks down to the provider",
+        "Posez une limite claire et gardez une trace écrite. Face aux insultes ou aux menaces, vous "
+        "pouvez mettre fin à la collaboration selon les termes du contrat.",
     ),
 )
 

@@ -27,7 +27,15 @@ def test_classify_from_stdin_and_files(tmp_path):
     mail.write_text("Merci pour votre devis, je vous confirme la commande.", encoding="utf-8")
     done = run("classify", "--file", str(mail), "-", stdin="Bonjour, la réunion est confirmée pour jeudi.")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.count("«") == 2 and "Aucun signal" in done.stdout
+    assert done.stdout.count("« ") == 2 and "Aucun signal" in done.stdout
+
+
+def test_human_output_shows_evidence_and_advice():
+    done = run("classify", "Bonjour,\nPas d'acompte pour moi : je paierai tout à la livraison.\nBonne journée")
+    assert done.returncode == 0, done.stderr
+    assert "Refuse l'acompte" in done.stdout
+    assert "« Pas d'acompte pour moi" in done.stdout  # the evidence sentence
+    assert "→ Ne commencez pas sans acompte" in done.stdout
 
 
 def test_help_is_useful():

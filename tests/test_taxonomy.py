@@ -31,6 +31,11 @@ def test_matches_the_taxonomy_contract():
     assert {label.id: label.name for label in LABELS} == table
 
 
+def test_every_label_has_french_advice():
+    for label in LABELS:
+        assert len(label.advice) > 40 and label.advice.endswith(".")
+
+
 def test_get_label_suggests_the_closest_id():
     assert get_label("free_work").name == "Travail gratuit"
     with pytest.raises(UnknownLabelError, match="late_payment"):
