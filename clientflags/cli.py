@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
 from clientflags import __version__
@@ -132,7 +131,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from clientflags.model import BUNDLED_MODEL
+    from clientflags.model import bundled_artifact
 
     if args.model:
         sidecar = Path(args.model).with_suffix(".json")
@@ -140,9 +139,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
             raise InvalidInputError(f"No metadata file {str(sidecar)!r} next to the model.")
         text = sidecar.read_text(encoding="utf-8")
     else:
-        text = (resources.files("clientflags.resources") / "model" / f"{BUNDLED_MODEL}.json").read_text(
-            encoding="utf-8"
-        )
+        text = bundled_artifact(".json").read_text(encoding="utf-8")
     metadata = json.loads(text)
     if args.json:
         print(json.dumps(metadata, ensure_ascii=False, indent=2))

@@ -220,7 +220,7 @@ def evaluate(
 
     model = model or default_model()
     frame = load_dataset(data, text_col=text_col, labels_col=labels_col)
-    results = model.classify_many(frame["text"])
+    results = model.classify_many(frame["text"], evidence=False)  # scores only: skip the evidence pass
     y_true = label_matrix(frame["labels"], model.labels)
     y_pred = label_matrix([r.labels for r in results], model.labels)
     return report_from_predictions(

@@ -591,6 +591,22 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def bundled_artifact(suffix: str = ".joblib") -> Any:
+    """Return a file of the bundled model as an importlib.resources traversable.
+
+    Parameters
+    ----------
+    suffix : str, default ".joblib"
+        ``".joblib"`` for the model, ``".json"`` for its metadata sidecar.
+
+    Returns
+    -------
+    importlib.resources.abc.Traversable
+        ``clientflags/resources/model/<BUNDLED_MODEL><suffix>``.
+    """
+    return resources.files("clientflags.resources") / "model" / f"{BUNDLED_MODEL}{suffix}"
+
+
 @functools.lru_cache(maxsize=1)
 def default_model() -> FlagClassifier:
     """Return the bundled model, loaded on first use and cached.
@@ -605,8 +621,7 @@ def default_model() -> FlagClassifier:
     ModelLoadError
         If the package was installed without its model file.
     """
-    root = resources.files("clientflags.resources") / "model"
-    artifact = root / f"{BUNDLED_MODEL}.joblib"
+    artifact = bundled_artifact()
     if not artifact.is_file():
         raise ModelLoadError(
             f"The bundled model {BUNDLED_MODEL} is missing from the installed package; reinstall "
