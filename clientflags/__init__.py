@@ -76,7 +76,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from clientflags.training import TrainingConfig, train
 
 
+_SUBMODULES = frozenset(
+    {"cli", "data_stats", "datasets", "errors", "evaluation", "model", "preprocessing", "taxonomy", "training"}
+)
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:  # clientflags.taxonomy works without importing it first
+        return importlib.import_module(f"clientflags.{name}")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'clientflags' has no attribute {name!r}")

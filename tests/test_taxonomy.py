@@ -18,6 +18,14 @@ def _taxonomy_table():
     return rows
 
 
+def test_taxonomy_is_reachable_from_the_package():
+    import clientflags
+
+    assert clientflags.taxonomy.LABELS is LABELS
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        clientflags.nope  # noqa: B018
+
+
 def test_ten_labels_with_unique_ids():
     assert len(LABELS) == 10
     assert len(set(LABEL_IDS)) == 10
