@@ -393,11 +393,16 @@ class FlagClassifier:
         """Attach to each flag the sentences that carry it alone (only flagged emails pay for this)."""
         flagged = [i for i, result in enumerate(results) if result.flags]
         spans = {i: split_sentences(texts[i]) for i in flagged}
-        sentences = [texts[i][a:b] for i in flagged for a, b in spans[i]]
+        # A one-sentence email is its own evidence: reuse its scores instead of classifying it twice.
+        whole = {i for i in flagged if spans[i] == [(0, len(texts[i]))]}
+        sentences = [texts[i][a:b] for i in flagged if i not in whole for a, b in spans[i]]
         probabilities = iter(self.predict_proba(sentences)) if sentences else iter(())
         column = {label: j for j, label in enumerate(self.labels)}
         for i in flagged:
-            scored = [(span, next(probabilities)) for span in spans[i]]
+            if i in whole:
+                scored = [(spans[i][0], [results[i].scores[label] for label in self.labels])]
+            else:
+                scored = [(span, next(probabilities)) for span in spans[i]]
             flags = []
             for flag in results[i].flags:
                 j = column[flag.label]

@@ -160,3 +160,11 @@ def test_evidence_sentences_come_from_the_text_and_carry_the_flag(tiny_model):
 def test_evidence_can_be_skipped(tiny_model):
     (result,) = tiny_model.classify_many([EVIDENCE_TEXT], evidence=False)
     assert result.flagged and all(flag.evidence == () for flag in result.flags)
+
+
+def test_a_one_sentence_email_is_its_own_evidence(tiny_model):
+    text = "Pas d'acompte pour moi : je paie à la livraison, quand j'aurai vu le résultat."
+    result = tiny_model.classify(text)
+    assert result.flagged
+    for flag in result.flags:
+        assert [(ev.text, ev.start, ev.end, ev.score) for ev in flag.evidence] == [(text, 0, len(text), flag.score)]
