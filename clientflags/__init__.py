@@ -7,7 +7,11 @@
 Modules
 -------
 taxonomy       the label set (ids, French names, definitions)
-preprocessing  French text preparation and the spaCy lemmatizer transformer
+preprocessing  French text preparation, feature rules, the spaCy lemmatizer transformer
+tokenizer      fast French tokenizer and sentence splitter (no spaCy needed)
+lookup         the fast lemmatizer: lexicon learned from spaCy at training time
+scoring        the trained linear pipeline evaluated with numpy only
+emails         .eml/.mbox/HTML parsing, quote and signature stripping, mailbox scans
 model          FlagClassifier, results, the bundled model, classify()
 datasets       reading and validating labeled emails
 training       train() and TrainingConfig
@@ -15,7 +19,8 @@ evaluation     evaluate() and EvaluationReport
 cli            the ``clientflags`` command
 
 Public names are imported lazily, so ``import clientflags`` loads neither
-spaCy, scikit-learn nor the model.
+spaCy, scikit-learn nor the model; classifying with the bundled model loads
+numpy and the model, never spaCy or scikit-learn.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _EXPORTS = {
     "Classification": "clientflags.model",
     "ClientflagsError": "clientflags.errors",
+    "EmailClassification": "clientflags.emails",
     "EvaluationReport": "clientflags.evaluation",
     "Evidence": "clientflags.model",
     "Flag": "clientflags.model",
@@ -43,10 +49,16 @@ _EXPORTS = {
     "TrainingConfig": "clientflags.training",
     "UnknownLabelError": "clientflags.errors",
     "classify": "clientflags.model",
+    "classify_email": "clientflags.emails",
+    "classify_frame": "clientflags.model",
     "classify_many": "clientflags.model",
     "evaluate": "clientflags.evaluation",
     "load": "clientflags.model",
     "load_dataset": "clientflags.datasets",
+    "parse_email": "clientflags.emails",
+    "scan_mailbox": "clientflags.emails",
+    "strip_reply": "clientflags.emails",
+    "summarize_by_sender": "clientflags.emails",
     "train": "clientflags.training",
 }
 
@@ -54,6 +66,14 @@ __all__ = sorted([*_EXPORTS, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
     from clientflags.datasets import load_dataset
+    from clientflags.emails import (
+        EmailClassification,
+        classify_email,
+        parse_email,
+        scan_mailbox,
+        strip_reply,
+        summarize_by_sender,
+    )
     from clientflags.errors import (
         ClientflagsError,
         InvalidInputError,
@@ -69,6 +89,7 @@ if TYPE_CHECKING:  # pragma: no cover
         FlagClassifier,
         ModelMetadata,
         classify,
+        classify_frame,
         classify_many,
         load,
     )
@@ -77,7 +98,21 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 _SUBMODULES = frozenset(
-    {"cli", "data_stats", "datasets", "errors", "evaluation", "model", "preprocessing", "taxonomy", "training"}
+    {
+        "cli",
+        "data_stats",
+        "datasets",
+        "emails",
+        "errors",
+        "evaluation",
+        "lookup",
+        "model",
+        "preprocessing",
+        "scoring",
+        "taxonomy",
+        "tokenizer",
+        "training",
+    }
 )
 
 

@@ -1,4 +1,4 @@
-"""The ``clientflags`` command: classify, train, evaluate, info.
+"""The ``clientflags`` command: classify, scan, train, evaluate, info.
 
 A thin layer over the public API. Input errors print one line on stderr and
 exit with status 2, never a traceback.
@@ -82,11 +82,55 @@ def _cmd_classify(args: argparse.Namespace) -> int:
             out.write("  ✓ Aucun signal d'alerte.\n")
         for warning in result.warnings:
             out.write(f"  ! {warning}\n")
+        if result.removed:
+            out.write(f"  (retiré avant l'analyse : {', '.join(result.removed)})\n")
         if args.scores:
             for label, score in sorted(result.scores.items(), key=lambda kv: -kv[1]):
                 out.write(f"      {label:<22} {score:.3f}\n")
         out.write("\n")
     return 0
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from clientflags.emails import scan_mailbox, summarize_by_sender
+
+    frame = scan_mailbox(
+        args.mailbox, me=args.me, model=_load_model(args.model), progress=sys.stderr.isatty(), n_jobs=args.jobs
+    )
+    table = summarize_by_sender(frame) if args.by_sender else frame.drop(columns=["new_text"])
+    skipped = frame.attrs.get("skipped_from_me", 0)
+    if args.output:
+        out = Path(args.output)
+        if out.suffix.lower() == ".json":
+            table.to_json(out, orient="records", date_format="iso", force_ascii=False, indent=2)
+        elif out.suffix.lower() == ".csv":
+            table.to_csv(out, index=False)
+        else:
+            raise InvalidInputError(f"--output must end in .csv or .json, got {args.output!r}.")
+        print(f"Wrote {len(table)} rows to {out}.", file=sys.stderr)
+    else:
+        _print_scan(table, by_sender=args.by_sender)
+    flagged = int(frame["flagged"].sum()) if len(frame) else 0
+    print(
+        f"{len(frame)} incoming messages, {flagged} flagged; {skipped} of your own skipped.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _print_scan(table, *, by_sender: bool) -> None:
+    import pandas as pd
+
+    if by_sender:
+        shown = table[["sender", "messages", "flagged_messages", "risk", "top_flag", "first_seen", "last_seen"]].copy()
+        for column in ("first_seen", "last_seen"):
+            shown[column] = shown[column].dt.strftime("%Y-%m-%d")
+    else:
+        shown = table[["source", "date", "sender", "subject", "labels"]].copy()
+        shown["date"] = shown["date"].dt.strftime("%Y-%m-%d %H:%M")
+        shown["subject"] = shown["subject"].map(lambda s: s if len(s) <= 40 else s[:39] + "…")
+    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 60):
+        print(shown.fillna("").to_string(index=False))
 
 
 def _write_report(path: Path, title: str, report) -> None:
@@ -98,7 +142,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from clientflags.training import train
 
     labels = [part.strip() for part in args.labels.split(",")] if args.labels else None
-    print(f"Training on {args.data} (spaCy lemmas + TF-IDF + logistic regression, 5-fold thresholds)…", file=sys.stderr)
+    print(f"Training on {args.data} (lemmas + TF-IDF + logistic regression, 5-fold thresholds)…", file=sys.stderr)
     model = train(
         args.data, text_col=args.text_col, labels_col=args.labels_col, labels=labels, model_version=args.version
     )
@@ -189,6 +233,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scores", action="store_true", help="also print every label's score")
     p.add_argument("-m", "--model", metavar="MODEL", help="a model trained with `clientflags train` (default: bundled)")
     p.set_defaults(func=_cmd_classify)
+
+    p = sub.add_parser(
+        "scan",
+        help="classify every incoming message of a mailbox",
+        description="Classify the messages of an .mbox file or a folder of .eml files: only what each client "
+        "wrote (quotes, signatures and disclaimers are left out), one row per message or per client.",
+        epilog="Examples: clientflags scan Inbox.mbox --me moi@studio.fr --by-sender\n"
+        "          clientflags scan mails/ --me moi@studio.fr -o flags.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("mailbox", metavar="MAILBOX", help="an .mbox file, an .eml file or a folder of .eml files")
+    p.add_argument("--me", action="append", metavar="ADDRESS", help="your address: your own messages are skipped")
+    p.add_argument("--by-sender", action="store_true", help="one row per client: messages, flags, risk")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the table to a .csv or .json file")
+    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="worker processes (-1: all CPUs)")
+    p.add_argument("-m", "--model", metavar="MODEL", help="a model trained with `clientflags train` (default: bundled)")
+    p.set_defaults(func=_cmd_scan)
 
     columns = argparse.ArgumentParser(add_help=False)
     columns.add_argument("--text-col", default="text", help="column holding the email text (default: text)")

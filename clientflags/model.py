@@ -3,6 +3,9 @@
 A :class:`FlagClassifier` holds a fitted scikit-learn ``Pipeline`` (French
 preprocessing -> TF-IDF features -> one logistic regression per label), the
 per-label thresholds tuned at training time, and its :class:`ModelMetadata`.
+When the pipeline allows it, it also holds a
+:class:`~clientflags.scoring.LinearScorer`, the same arithmetic in numpy,
+which classifies without importing scikit-learn.
 Thresholds are applied here, by our own code, to the per-label probabilities
 (scikit-learn's ``OneVsRestClassifier`` would ignore thresholds tuned inside
 it).
@@ -10,9 +13,12 @@ it).
 Artifact format
 ---------------
 A model is saved as two files with one stem: ``NAME.joblib`` (a dict with the
-format version, the metadata and the pipeline) and ``NAME.json`` (the same
-metadata, readable without unpickling). :meth:`FlagClassifier.load` reads and
-checks the JSON before it unpickles anything.
+format version, the metadata, the :class:`~clientflags.scoring.LinearScorer`
+and the pipeline pickled into bytes, so that loading the model does not
+import scikit-learn until the pipeline is asked for) and ``NAME.json`` (the
+same metadata, readable without unpickling). :meth:`FlagClassifier.load`
+reads and checks the JSON before it unpickles anything. Format 1 (the
+pipeline alone, clientflags 0.1 before the fast path) still loads.
 
 Bump :data:`FORMAT_VERSION` whenever the layout of the joblib dict changes in
 a way older code cannot read, and keep a loader for the old layout.
@@ -23,6 +29,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
+import pickle
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
@@ -31,6 +40,7 @@ from types import MappingProxyType
 from typing import Any
 
 from clientflags import __version__
+from clientflags.emails import clean_body
 from clientflags.errors import InvalidInputError, ModelLoadError
 from clientflags.preprocessing import MAX_CHARS, ensure_texts, prepare_text, split_sentences
 from clientflags.taxonomy import LABEL_IDS, TAXONOMY_VERSION, get_label
@@ -44,15 +54,18 @@ __all__ = [
     "FlagClassifier",
     "ModelMetadata",
     "classify",
+    "classify_frame",
     "classify_many",
     "default_model",
     "load",
 ]
 
-FORMAT_VERSION = 1
-BUNDLED_MODEL = "flags-fr-v0.1.0"
+FORMAT_VERSION = 2
+_READABLE_FORMATS = (1, 2)
+BUNDLED_MODEL = "flags-fr-v0.2.0"
 _MAGIC = "clientflags-model"
 _MAX_EVIDENCE = 3
+_HTML_WARNING = "HTML markup was removed before classification."
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +131,17 @@ class Classification:
         The model that produced the result.
     warnings : tuple of str
         What was done to the input (HTML removed, truncated, not French...).
+    removed : tuple of str
+        What was taken out of the text before classifying it, among
+        ``"quote"``, ``"forward"``, ``"signature"``, ``"mobile_footer"`` and
+        ``"disclaimer"`` (see :func:`clientflags.emails.strip_reply`).
     """
 
     flags: tuple[Flag, ...]
     scores: Mapping[str, float]
     model_version: str
     warnings: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -152,7 +170,7 @@ class Classification:
         -------
         dict
             ``labels``, ``flagged``, ``flags`` (with French names, scores and
-            thresholds), ``scores``, ``model_version`` and ``warnings``.
+            thresholds), ``scores``, ``model_version``, ``warnings`` and ``removed``.
         """
         return {
             "labels": list(self.labels),
@@ -161,11 +179,27 @@ class Classification:
             "scores": dict(self.scores),
             "model_version": self.model_version,
             "warnings": list(self.warnings),
+            "removed": list(self.removed),
         }
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # A mappingproxy cannot be pickled, and results travel between processes (n_jobs, Dask).
+        state = (self.flags, dict(self.scores), self.model_version, self.warnings, self.removed)
+        return (_restore_classification, state)
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.label} {f.score:.2f}" for f in self.flags)
         return f"Classification(flags=[{shown}], model={self.model_version})"
+
+
+def _restore_classification(
+    flags: tuple[Flag, ...],
+    scores: dict[str, float],
+    model_version: str,
+    warnings: tuple[str, ...],
+    removed: tuple[str, ...] = (),
+) -> Classification:
+    return Classification(flags, MappingProxyType(scores), model_version, warnings, removed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,15 +283,49 @@ class FlagClassifier:
         Fitted pipeline whose ``predict_proba`` returns one column per label.
     metadata : ModelMetadata
         Labels, thresholds and provenance.
+    scorer : LinearScorer, optional
+        The pipeline's arithmetic in numpy; built from ``pipeline`` when
+        omitted (None if the pipeline has parts it cannot copy, such as
+        character n-grams or a calibrated SVM).
     """
 
-    def __init__(self, pipeline: Any, metadata: ModelMetadata) -> None:
+    def __init__(self, pipeline: Any, metadata: ModelMetadata, *, scorer: Any = None) -> None:
         missing = [label for label in metadata.labels if label not in metadata.thresholds]
         if missing:
             raise InvalidInputError(f"Thresholds are missing for labels {missing}.")
-        self.pipeline = pipeline
+        self._pipeline = pipeline
+        self._pipeline_pickle: bytes | None = None
+        if scorer is None and pipeline is not None:
+            from clientflags.scoring import LinearScorer
+
+            scorer = LinearScorer.from_pipeline(pipeline)
+        self.scorer = scorer
         self.metadata = metadata
         self._thresholds = tuple(float(metadata.thresholds[label]) for label in metadata.labels)
+
+    @classmethod
+    def _from_saved(cls, pipeline_pickle: bytes, metadata: ModelMetadata, scorer: Any) -> FlagClassifier:
+        model = cls(None, metadata, scorer=scorer)
+        model._pipeline_pickle = pipeline_pickle
+        return model
+
+    @property
+    def pipeline(self) -> Any:
+        """The fitted scikit-learn pipeline (unpickled on first access after loading)."""
+        if self._pipeline is None and self._pipeline_pickle is not None:
+            pipeline = pickle.loads(self._pipeline_pickle)
+            if pipeline.steps[0][0] != "preprocess":  # saved without the step the scorer holds
+                from sklearn.pipeline import Pipeline
+
+                pipeline = Pipeline([("preprocess", self.scorer.preprocess), *pipeline.steps])
+            self._pipeline = pipeline
+        return self._pipeline
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if state["_pipeline_pickle"] is not None:
+            state["_pipeline"] = None  # still bytes: worker processes need not import scikit-learn
+        return state
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -295,9 +363,13 @@ class FlagClassifier:
         texts = list(texts)
         if not texts:
             return np.zeros((0, len(self.labels)))
+        if self.scorer is not None:
+            return self.scorer.predict_proba(texts)
         return np.asarray(self.pipeline.predict_proba(texts), dtype=float)
 
-    def _result(self, probabilities: Sequence[float], warnings: tuple[str, ...]) -> Classification:
+    def _result(
+        self, probabilities: Sequence[float], warnings: tuple[str, ...], removed: tuple[str, ...] = ()
+    ) -> Classification:
         scores = {label: round(float(p), 6) for label, p in zip(self.labels, probabilities, strict=False)}
         flags = [
             Flag(label, get_label(label).name, scores[label], threshold)
@@ -305,12 +377,13 @@ class FlagClassifier:
             if scores[label] >= threshold
         ]
         flags.sort(key=lambda flag: flag.score, reverse=True)
-        return Classification(tuple(flags), MappingProxyType(scores), self.version, warnings)
+        return Classification(tuple(flags), MappingProxyType(scores), self.version, warnings, removed)
 
-    def _empty_result(self, warnings: tuple[str, ...]) -> Classification:
-        return Classification((), MappingProxyType(dict.fromkeys(self.labels, 0.0)), self.version, warnings)
+    def _empty_result(self, warnings: tuple[str, ...], removed: tuple[str, ...] = ()) -> Classification:
+        empty = MappingProxyType(dict.fromkeys(self.labels, 0.0))
+        return Classification((), empty, self.version, warnings, removed)
 
-    def classify(self, text: str, *, max_chars: int = MAX_CHARS) -> Classification:
+    def classify(self, text: str, *, max_chars: int = MAX_CHARS, strip_replies: bool = True) -> Classification:
         """Classify one email body.
 
         Parameters
@@ -319,6 +392,10 @@ class FlagClassifier:
             What the client wrote. HTML is stripped; empty text gives a clean result.
         max_chars : int, default 20000
             Longer texts are truncated (the result's ``warnings`` says so).
+        strip_replies : bool, default True
+            Drop quoted older messages, forwarded messages, signatures, mobile
+            footers and disclaimers first (the result's ``removed`` says
+            what); False classifies the raw text.
 
         Returns
         -------
@@ -330,7 +407,7 @@ class FlagClassifier:
         clientflags.errors.InvalidTypeError
             If ``text`` is not a str.
         """
-        return self.classify_many([text], max_chars=max_chars, argument="text")[0]
+        return self.classify_many([text], max_chars=max_chars, strip_replies=strip_replies, argument="text")[0]
 
     def classify_many(
         self,
@@ -339,6 +416,8 @@ class FlagClassifier:
         batch_size: int = 256,
         max_chars: int = MAX_CHARS,
         evidence: bool = True,
+        n_jobs: int = 1,
+        strip_replies: bool = True,
         argument: str = "texts",
     ) -> list[Classification]:
         """Classify many email bodies, in batches.
@@ -354,6 +433,13 @@ class FlagClassifier:
         evidence : bool, default True
             Find the sentences behind each flag (costs a second pass over the
             sentences of flagged emails only).
+        n_jobs : int, default 1
+            Worker processes for large batches (``-1``: one per CPU). Results
+            are identical to ``n_jobs=1``; below a few thousand texts the cost
+            of starting workers outweighs the gain.
+        strip_replies : bool, default True
+            Drop quoted older messages, signatures, footers and disclaimers
+            first (each result's ``removed`` says what).
         argument : str, default "texts"
             Name used in error messages.
 
@@ -371,38 +457,95 @@ class FlagClassifier:
         items = ensure_texts(texts, argument=argument)
         if batch_size < 1:
             raise InvalidInputError(f"batch_size must be a positive integer, got {batch_size!r}.")
+        workers = _worker_count(n_jobs)
+        options = {"max_chars": max_chars, "evidence": evidence, "strip_replies": strip_replies}
+        if workers > 1 and len(items) >= 2 * batch_size:
+            return self._classify_in_workers(items, workers, batch_size, options, argument)
         prepared = []
+        removed: list[tuple[str, ...]] = []
         for position, item in enumerate(items):
             name = argument if argument == "text" else f"{argument}[{position}]"
-            prepared.append(prepare_text(item, max_chars=max_chars, argument=name))
+            if strip_replies and isinstance(item, str):
+                new_text, was_html = clean_body(item)
+                ready = prepare_text(new_text.text, max_chars=max_chars, argument=name)
+                if was_html:
+                    ready = replace(ready, warnings=(_HTML_WARNING, *ready.warnings))
+                prepared.append(ready)
+                removed.append(new_text.removed)
+            else:
+                prepared.append(prepare_text(item, max_chars=max_chars, argument=name))
+                removed.append(())
         results: list[Classification] = []
         for start in range(0, len(prepared), batch_size):
             batch = prepared[start : start + batch_size]
-            non_empty = [p for p in batch if p.text]
-            probabilities = iter(self.predict_proba([p.text for p in non_empty]))
+            batch_removed = removed[start : start + batch_size]
+            non_empty = [p.text for p in batch if p.text]
+            sentences: list[Any] | None = None
+            if self.scorer is not None and self.scorer.splits_sentences and non_empty:
+                # One pass gives the email's scores and the sentences' features for evidence.
+                batch_probabilities, sentences = self.scorer.analyse(non_empty)
+            else:
+                batch_probabilities = self.predict_proba(non_empty)
+            probabilities = iter(batch_probabilities)
             batch_results = [
-                self._result(next(probabilities), p.warnings) if p.text else self._empty_result(p.warnings)
-                for p in batch
+                self._result(next(probabilities), p.warnings, cut) if p.text else self._empty_result(p.warnings, cut)
+                for p, cut in zip(batch, batch_removed, strict=True)
             ]
             if evidence:
-                batch_results = self._with_evidence(batch_results, [p.text for p in batch])
+                if sentences is not None:
+                    per_text = iter(sentences)
+                    sentences = [next(per_text) if p.text else [] for p in batch]
+                batch_results = self._with_evidence(batch_results, [p.text for p in batch], sentences)
             results.extend(batch_results)
         return results
 
-    def _with_evidence(self, results: list[Classification], texts: list[str]) -> list[Classification]:
+    def _classify_in_workers(
+        self, items: list[object], workers: int, batch_size: int, options: dict[str, Any], argument: str
+    ) -> list[Classification]:
+        import multiprocessing
+
+        # Type errors are raised here, with the item's position in the whole batch.
+        for position, item in enumerate(items):
+            if not isinstance(item, str):
+                prepare_text(item, argument=f"{argument}[{position}]")
+        size = -(-len(items) // workers)
+        bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+        global _FORKED_JOB
+        if "fork" in multiprocessing.get_all_start_methods():
+            # Forked workers inherit the model and the texts: nothing is pickled on the way in.
+            _FORKED_JOB = (self, items, batch_size, options)
+            try:
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+                    with multiprocessing.get_context("fork").Pool(len(bounds)) as pool:
+                        parts = pool.map(_classify_forked_slice, bounds, chunksize=1)
+            finally:
+                _FORKED_JOB = None
+        else:
+            from joblib import Parallel, delayed
+
+            # Workers need only the numpy scorer: the pickled pipeline would double the payload.
+            shipped = FlagClassifier(None, self.metadata, scorer=self.scorer) if self.scorer is not None else self
+            parts = Parallel(n_jobs=workers)(
+                delayed(_classify_chunk)(shipped, items[a:b], batch_size, options) for a, b in bounds
+            )
+        return [result for part in parts for result in part]
+
+    def _with_evidence(
+        self, results: list[Classification], texts: list[str], sentences: list[Any] | None = None
+    ) -> list[Classification]:
         """Attach to each flag the sentences that carry it alone (only flagged emails pay for this)."""
         flagged = [i for i, result in enumerate(results) if result.flags]
-        spans = {i: split_sentences(texts[i]) for i in flagged}
-        # A one-sentence email is its own evidence: reuse its scores instead of classifying it twice.
-        whole = {i for i in flagged if spans[i] == [(0, len(texts[i]))]}
-        sentences = [texts[i][a:b] for i in flagged if i not in whole for a, b in spans[i]]
-        probabilities = iter(self.predict_proba(sentences)) if sentences else iter(())
+        if not flagged:
+            return results
+        if sentences is not None and self.scorer is not None:
+            scores = iter(self.scorer.probabilities([f for i in flagged for _, _, f in sentences[i]]))
+            sentence_scores = {i: [((a, b), next(scores)) for a, b, _ in sentences[i]] for i in flagged}
+        else:
+            sentence_scores = self._pipeline_sentence_scores(results, texts, flagged)
         column = {label: j for j, label in enumerate(self.labels)}
         for i in flagged:
-            if i in whole:
-                scored = [(spans[i][0], [results[i].scores[label] for label in self.labels])]
-            else:
-                scored = [(span, next(probabilities)) for span in spans[i]]
+            scored = sentence_scores[i]
             flags = []
             for flag in results[i].flags:
                 j = column[flag.label]
@@ -418,6 +561,21 @@ class FlagClassifier:
                 flags.append(replace(flag, evidence=tuple(carrying[:_MAX_EVIDENCE])))
             results[i] = replace(results[i], flags=tuple(flags))
         return results
+
+    def _pipeline_sentence_scores(
+        self, results: list[Classification], texts: list[str], flagged: list[int]
+    ) -> dict[int, list[tuple[tuple[int, int], Any]]]:
+        spans = {i: split_sentences(texts[i]) for i in flagged}
+        # A one-sentence email is its own evidence: reuse its scores instead of classifying it twice.
+        whole = {i for i in flagged if spans[i] == [(0, len(texts[i]))]}
+        sentences = [texts[i][a:b] for i in flagged if i not in whole for a, b in spans[i]]
+        probabilities = iter(self.predict_proba(sentences)) if sentences else iter(())
+        return {
+            i: [(spans[i][0], [results[i].scores[label] for label in self.labels])]
+            if i in whole
+            else [(span, next(probabilities)) for span in spans[i]]
+            for i in flagged
+        }
 
     def top_terms(self, label: str, n: int = 15) -> list[tuple[str, float]]:
         """Return the features that push a label's score up the most.
@@ -446,6 +604,8 @@ class FlagClassifier:
         if label not in self.labels:
             get_label(label)  # raises with the closest id when the id is unknown
             raise InvalidInputError(f"This model was not trained for {label!r}; its labels: {', '.join(self.labels)}.")
+        if self.scorer is not None:
+            return self.scorer.top_terms(self.labels.index(label), n)
         features = self.pipeline.named_steps["features"]
         estimator = self.pipeline.named_steps["classifier"].estimators_[self.labels.index(label)]
         names = [name.split("__", 1)[-1] for name in features.get_feature_names_out()]
@@ -481,13 +641,22 @@ class FlagClassifier:
             "magic": _MAGIC,
             "format_version": FORMAT_VERSION,
             "metadata": self.metadata.to_dict(),
-            "pipeline": self.pipeline,
+            "scorer": self.scorer,
+            "pipeline": self._pipeline_pickle or self._pickle_pipeline(),
         }
         joblib.dump(payload, path, compress=3)
         path.with_suffix(".json").write_text(
             json.dumps(self.metadata.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         return path
+
+    def _pickle_pipeline(self) -> bytes:
+        pipeline = self.pipeline
+        preprocess = pipeline.steps[0][1] if self.scorer is not None else None
+        if preprocess is not None and preprocess is self.scorer.preprocess:
+            # The scorer holds the same preprocessing step (lexicon and lemma table): store it once.
+            pipeline = pipeline[1:]
+        return pickle.dumps(pipeline, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def load(cls, path: str | Path) -> FlagClassifier:
@@ -525,7 +694,9 @@ class FlagClassifier:
                 raise ModelLoadError(f"{sidecar} is not valid JSON ({exc}); re-save the model.") from exc
         payload = _unpickle(path)
         metadata = _check_metadata(payload.get("metadata"), path)
-        return cls(payload["pipeline"], metadata)
+        if payload.get("format_version") == 1:
+            return cls(payload["pipeline"], metadata)
+        return cls._from_saved(payload["pipeline"], metadata, payload.get("scorer"))
 
 
 def _unpickle(path: Path) -> dict[str, Any]:
@@ -547,12 +718,14 @@ def _unpickle(path: Path) -> dict[str, Any]:
 
 
 def _check_metadata(data: object, path: Path) -> ModelMetadata:
-    import sklearn
+    from importlib.metadata import version
 
+    # The installed version, read without importing scikit-learn (two seconds of start-up).
+    sklearn_installed = version("scikit-learn")
     if not isinstance(data, dict) or "model_version" not in data:
         raise ModelLoadError(f"{str(path)!r} has no clientflags metadata; it is not a clientflags model.")
     fmt = data.get("format_version")
-    if fmt != FORMAT_VERSION:
+    if fmt not in _READABLE_FORMATS:
         raise ModelLoadError(
             f"{str(path)!r} uses artifact format {fmt}, this clientflags ({__version__}) reads format "
             f"{FORMAT_VERSION}. Retrain it with `clientflags train`, or install the clientflags version "
@@ -567,13 +740,37 @@ def _check_metadata(data: object, path: Path) -> ModelMetadata:
     if unknown:
         raise ModelLoadError(f"{str(path)!r} predicts labels unknown to this taxonomy: {unknown}. Retrain it.")
     trained_with = data.get("sklearn_version", "")
-    if trained_with and _minor(trained_with) != _minor(sklearn.__version__):
+    if trained_with and _minor(trained_with) != _minor(sklearn_installed):
         raise ModelLoadError(
-            f"{str(path)!r} was trained with scikit-learn {trained_with}, but {sklearn.__version__} is "
+            f"{str(path)!r} was trained with scikit-learn {trained_with}, but {sklearn_installed} is "
             f"installed. Install scikit-learn {_minor(trained_with)}.x, or retrain the model with "
             "`clientflags train`."
         )
     return ModelMetadata.from_dict(data)
+
+
+def _worker_count(n_jobs: int) -> int:
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
+        raise InvalidInputError(f"n_jobs must be a positive integer or -1 (all CPUs), got {n_jobs!r}.")
+    return (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+
+
+_FORKED_JOB: tuple[Any, ...] | None = None
+
+
+def _classify_forked_slice(bounds: tuple[int, int]) -> list[Classification]:
+    """Classify ``items[start:end]`` of the job a forked worker inherited."""
+    assert _FORKED_JOB is not None, "only called in workers forked by FlagClassifier.classify_many"
+    model, items, batch_size, options = _FORKED_JOB
+    start, end = bounds
+    return _classify_chunk(model, items[start:end], batch_size, options)
+
+
+def _classify_chunk(
+    model: FlagClassifier, items: list[object], batch_size: int, options: dict[str, Any]
+) -> list[Classification]:
+    """Classify one slice of a large batch in a worker process."""
+    return model.classify_many(items, batch_size=batch_size, **options)
 
 
 def sha256_of(path: str | Path) -> str:
@@ -657,7 +854,9 @@ def load(path: str | Path) -> FlagClassifier:
     return FlagClassifier.load(path)
 
 
-def classify(text: str, *, model: FlagClassifier | None = None, max_chars: int = MAX_CHARS) -> Classification:
+def classify(
+    text: str, *, model: FlagClassifier | None = None, max_chars: int = MAX_CHARS, strip_replies: bool = True
+) -> Classification:
     """Classify one client email.
 
     Parameters
@@ -669,11 +868,15 @@ def classify(text: str, *, model: FlagClassifier | None = None, max_chars: int =
         A model of your own; the bundled model by default.
     max_chars : int, default 20000
         Truncation limit.
+    strip_replies : bool, default True
+        Drop quoted older messages, signatures, mobile footers and
+        disclaimers first (``removed`` says what); False keeps the raw text.
 
     Returns
     -------
     Classification
-        ``labels``, ``scores``, ``flagged``, ``flags``, ``warnings``, ``to_dict()``.
+        ``labels``, ``scores``, ``flagged``, ``flags``, ``evidence``,
+        ``warnings``, ``removed``, ``to_dict()``.
 
     Raises
     ------
@@ -687,7 +890,7 @@ def classify(text: str, *, model: FlagClassifier | None = None, max_chars: int =
     >>> r.labels  # doctest: +SKIP
     ('refuses_deposit',)
     """
-    return (model or default_model()).classify(text, max_chars=max_chars)
+    return (model or default_model()).classify(text, max_chars=max_chars, strip_replies=strip_replies)
 
 
 def classify_many(
@@ -696,6 +899,9 @@ def classify_many(
     model: FlagClassifier | None = None,
     batch_size: int = 256,
     max_chars: int = MAX_CHARS,
+    evidence: bool = True,
+    n_jobs: int = 1,
+    strip_replies: bool = True,
 ) -> list[Classification]:
     """Classify many client emails, batched internally.
 
@@ -709,10 +915,72 @@ def classify_many(
         Texts per batch.
     max_chars : int, default 20000
         Per-text truncation limit.
+    evidence : bool, default True
+        Attach evidence sentences to flags; turn off for archive-wide scans
+        that only need labels and scores.
+    n_jobs : int, default 1
+        Worker processes for large batches (``-1``: one per CPU); the results
+        are the same as with one.
+    strip_replies : bool, default True
+        Drop quoted older messages, signatures, footers and disclaimers first.
 
     Returns
     -------
     list of Classification
         One per text, same order.
     """
-    return (model or default_model()).classify_many(texts, batch_size=batch_size, max_chars=max_chars)
+    return (model or default_model()).classify_many(
+        texts, batch_size=batch_size, max_chars=max_chars, evidence=evidence, n_jobs=n_jobs, strip_replies=strip_replies
+    )
+
+
+def classify_frame(
+    frame: Any,
+    text_col: str = "text",
+    *,
+    model: FlagClassifier | None = None,
+    scores: bool = False,
+    strip_replies: bool = True,
+) -> Any:
+    """Classify a column of a pandas DataFrame and return the frame with the results added.
+
+    Made for distributed runs: pass it to ``dask.dataframe.map_partitions``
+    or, wrapped in a generator, to PySpark's ``mapInPandas`` (see the README).
+    Evidence is skipped (archive scans need labels and scores).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any frame with a text column; missing texts count as empty.
+    text_col : str, default "text"
+        The column holding the email bodies.
+    model : FlagClassifier, optional
+        A model of your own; the bundled model by default.
+    scores : bool, default False
+        Also add one ``score_<label>`` column per label.
+    strip_replies : bool, default True
+        Drop quoted older messages, signatures and disclaimers first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` with ``labels`` (``"a|b"``, empty when clean) and
+        ``flagged`` columns, plus the score columns if asked.
+
+    Raises
+    ------
+    clientflags.errors.InvalidInputError
+        If ``text_col`` is not a column of ``frame``.
+    """
+    if text_col not in getattr(frame, "columns", ()):
+        raise InvalidInputError(f"No column {text_col!r} in the frame; pass text_col= the column of email texts.")
+    chosen = model or default_model()
+    texts = ["" if not isinstance(text, str) else text for text in frame[text_col].tolist()]
+    results = chosen.classify_many(texts, evidence=False, strip_replies=strip_replies)
+    out = frame.copy()
+    out["labels"] = ["|".join(result.labels) for result in results]
+    out["flagged"] = [result.flagged for result in results]
+    if scores:
+        for label in chosen.labels:
+            out[f"score_{label}"] = [result.scores[label] for result in results]
+    return out

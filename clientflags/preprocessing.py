@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from clientflags.errors import InvalidInputError, InvalidTypeError
+from clientflags.tokenizer import split_sentences
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -40,6 +41,7 @@ __all__ = [
     "prepare_text",
     "split_sentences",
     "strip_accents",
+    "tokens_to_features",
 ]
 
 DEFAULT_SPACY_MODEL = "fr_core_news_sm"
@@ -49,9 +51,11 @@ MAX_CHARS = 20_000
 
 # --- constants -------------------------------------------------------------
 _HTML_HINT = re.compile(r"<\s*(html|body|div|p|br|span|table|td|a|font|b|i|strong|em|ul|li)\b[^>]*>", re.I)
-_SPACES = re.compile(r"[ \t\u00a0\u202f]+")
+# Runs of blanks and odd blanks only: matching every single space would cost a match per word.
+_SPACES = re.compile(r"[\t\u00a0\u202f][ \t\u00a0\u202f]*| [ \t\u00a0\u202f]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "«": '"', "»": '"', "“": '"', "”": '"'})
+_QUOTES = {"’": "'", "‘": "'", "`": "'", "´": "'", "«": '"', "»": '"', "“": '"', "”": '"'}
+_QUOTE_CHARS = re.compile("[" + "".join(_QUOTES) + "]")
 _FRENCH_WORDS = frozenset(
     "le la les un une des de du et est je tu il elle nous vous ils on pas ne que qui pour "
     "dans sur avec ce cette ces mon ma mes votre vos ton ta tes au aux en mais ou donc "
@@ -65,6 +69,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.U)
 
 _NEGATORS = frozenset({"pas", "jamais", "rien", "aucun", "aucune", "personne", "guere", "point", "nullement", "ni"})
 _CLAUSE_WORDS = frozenset({"mais", "car", "donc", "puis", "parce", "sinon", "alors", "cependant", "pourtant"})
+_RULE_LEMMAS = _NEGATORS | _CLAUSE_WORDS | {"ne", "n'", "sans"}
 _NEGATABLE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "ADV", "PROPN"})
 _DROPPED_POS = frozenset({"DET", "SPACE"})
 _UNITS = {
@@ -168,12 +173,17 @@ def _html_to_text(markup: str) -> str:
     return re.sub(r"\n\s*\n+", "\n", text)
 
 
+def _straight_quote(match: re.Match[str]) -> str:
+    return _QUOTES[match.group()]
+
+
 def _looks_non_french(text: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(text)]
+    # The first hundred words tell the language as well as the whole text, at a fraction of the cost.
+    words = _WORD.findall(text[:600].lower())
     if len(words) < 8:
         return False
-    french = sum(w in _FRENCH_WORDS for w in words)
-    english = sum(w in _ENGLISH_WORDS for w in words)
+    french = len([w for w in words if w in _FRENCH_WORDS])
+    english = len([w for w in words if w in _ENGLISH_WORDS])
     return french / len(words) < 0.05 or english > 2 * french
 
 
@@ -234,7 +244,8 @@ def prepare_text(text: object, *, max_chars: int = MAX_CHARS, argument: str = "t
     if "<" in text and _HTML_HINT.search(text):
         text = _html_to_text(text)
         warnings.append("HTML markup was removed before classification.")
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES).replace("\r\n", "\n").replace("\r", "\n")
+    text = _QUOTE_CHARS.sub(_straight_quote, unicodedata.normalize("NFC", text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _BLANK_LINES.sub("\n\n", _SPACES.sub(" ", text)).strip()
     if len(text) > max_chars:
         text = text[:max_chars]
@@ -289,67 +300,153 @@ def _lemma_lookup(name: str) -> Any:
     return lemmatizer.lookups.get_table("lemma_lookup") if lemmatizer.lookups.has_table("lemma_lookup") else {}
 
 
-@functools.lru_cache(maxsize=1)
-def _sentence_splitter() -> Language:
-    import spacy
-
-    nlp = spacy.blank("fr")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    r"""Split a text into sentences and lines, as character offsets.
-
-    Emails put greetings, requests and signatures on lines of their own, so
-    every line break ends a sentence too; inside a line, spaCy's rule-based
-    sentencizer splits on final punctuation.
-
-    Parameters
-    ----------
-    text : str
-        A prepared text.
-
-    Returns
-    -------
-    list of (int, int)
-        ``(start, end)`` offsets of each non-empty sentence, in order.
-
-    Examples
-    --------
-    >>> text = "Bonjour,\nMerci pour tout. À bientôt !"
-    >>> [text[a:b] for a, b in split_sentences(text)]
-    ['Bonjour,', 'Merci pour tout.', 'À bientôt !']
-    """
-    spans: list[tuple[int, int]] = []
-    offset = 0
-    nlp = _sentence_splitter()
-    for line in text.split("\n"):
-        if line.strip():
-            for sentence in nlp(line).sents:
-                start = offset + sentence.start_char
-                end = offset + sentence.end_char
-                if text[start:end].strip():
-                    spans.append((start, end))
-        offset += len(line) + 1
-    return spans
-
-
 def _is_emoji(token_text: str) -> bool:
     return any(unicodedata.category(ch) == "So" or 0x1F300 <= ord(ch) <= 0x1FAFF for ch in token_text)
 
 
-def _number_unit(doc: Doc, index: int) -> tuple[str, int]:
+# A token, as the feature rules read it: (text, lowercase text, lemma without accents,
+# universal part of speech, kind, is a past participle). Kinds: "newline", "space",
+# "url", "email", "emoji", "punct", "number" (a number word such as "deux") and "word".
+# Both lemmatizers (spaCy's and the lookup one) produce these tuples, so one set of
+# rules turns them into features and the two cannot drift apart.
+Token = tuple[str, str, str, str, str, bool]
+
+
+def _number_unit(tokens: Sequence[Token], index: int) -> tuple[str, int]:
     """Fold a run of number tokens (``1 500``) and its unit into one token."""
     end = index + 1
-    while end < len(doc) and _DIGITS.match(doc[end].text):
+    while end < len(tokens) and _DIGITS.match(tokens[end][0]):
         end += 1
-    if end < len(doc):
-        unit = strip_accents(doc[end].lemma_.lower())
-        if unit in _UNITS or doc[end].text.lower() in _UNITS:
-            kind = _UNITS.get(unit) or _UNITS[doc[end].text.lower()]
+    if end < len(tokens):
+        unit, lower = tokens[end][2], tokens[end][1]
+        # The plural form decides when a lemma table reads "minutes" as the verb "minuter".
+        singular = lower[:-1] if lower.endswith("s") else lower
+        kind = _UNITS.get(unit) or _UNITS.get(lower) or _UNITS.get(singular)
+        if kind:
             return ("_montant_" if kind == "montant" else f"_num_{kind}"), end
     return "_num_", end - 1
+
+
+def _number_token(tokens: Sequence[Token], index: int) -> tuple[str, int] | None:
+    lower = tokens[index][1]
+    if _TIME.match(lower):
+        return "_heure_", index
+    if _DATE.match(lower):
+        return "_date_", index
+    glued = _NUM_WITH_UNIT.match(lower)
+    if glued:
+        kind = _UNITS.get(glued.group(2), "num")
+        return ("_montant_" if kind == "montant" else f"_num_{kind}"), index
+    if not (_DIGITS.match(lower) or tokens[index][4] == "number"):
+        return None
+    return _number_unit(tokens, index)
+
+
+def _negation_follows(tokens: Sequence[Token], index: int) -> bool:
+    """Tell a negation (ne ... pas) from a restriction (ne ... que) in the same clause."""
+    for tok in tokens[index + 1 : index + 12]:
+        word = strip_accents(tok[1])
+        if tok[4] == "punct" or word in _CLAUSE_WORDS:
+            break
+        if word in _NEGATORS or word == "plus":
+            return True
+        if word in ("que", "qu'"):
+            return False
+    return True
+
+
+def tokens_to_features(
+    tokens: Sequence[Token],
+    *,
+    mark_negation: bool = True,
+    normalize_numbers: bool = True,
+    mark_participles: bool = False,
+) -> str:
+    """Apply clientflags' feature rules to lemmatised tokens.
+
+    Parameters
+    ----------
+    tokens : sequence of tuple
+        ``(text, lower, lemma, pos, kind, past_participle)`` per token, as
+        produced by :class:`FrenchLemmatizer` or
+        :class:`clientflags.lookup.LookupLemmatizer`.
+    mark_negation, normalize_numbers, mark_participles : bool
+        See :class:`FrenchLemmatizer`.
+
+    Returns
+    -------
+    str
+        Space-separated feature tokens.
+    """
+    out: list[str] = []
+    negated = False
+    skip_until = -1
+    for i, (raw, lower, lemma, pos, kind, participle) in enumerate(tokens):
+        if i <= skip_until:
+            continue
+        if kind == "word" and lemma not in _RULE_LEMMAS and not raw.isupper() and not lower[:1].isdigit():
+            # Most tokens are plain words that no rule below touches: decide them here.
+            if pos in _DROPPED_POS:
+                continue
+            if mark_participles and participle:
+                lemma += "_pp"
+            out.append("neg_" + lemma if negated and pos in _NEGATABLE_POS else lemma)
+            continue
+        if kind == "newline":
+            negated = False
+            continue
+        if kind == "space":
+            continue
+        if kind in ("url", "email", "emoji"):
+            out.append(f"_{kind}_")
+            continue
+        if kind == "punct":
+            negated = False
+            marks = raw if len(raw) == 1 else _REPEATED_MARKS.sub(r"\1", raw)
+            if marks in ("!", "?"):
+                # "!!!" may come as three tokens; keep one mark and note the insistence.
+                if len(raw) > 1 or (out and out[-1] == marks):
+                    if "_ponctuation_multiple_" not in out[-2:]:
+                        out.append("_ponctuation_multiple_")
+                else:
+                    out.append(marks)
+            continue
+        # Every number pattern starts with a digit: skip the regexes for plain words.
+        if normalize_numbers and (kind == "number" or lower[:1].isdigit()):
+            number_token = _number_token(tokens, i)
+            if number_token is not None:
+                token, skip_until = number_token
+                out.append(token)
+                continue
+        if raw.isupper() and len(raw) >= 3 and raw.isalpha():
+            out.append("_majuscules_")
+        if lemma in _CLAUSE_WORDS:
+            negated = False
+        if mark_negation:
+            if lemma in ("ne", "n'"):
+                negated = _negation_follows(tokens, i)
+                if not negated:
+                    out.append("_restriction_")
+                continue
+            if lemma in _NEGATORS or (lemma == "sans" and pos == "ADP"):
+                if not negated and out and i > 0 and tokens[i - 1][3] in ("VERB", "AUX"):
+                    # Spoken French drops "ne": "je paie pas" negates the verb before "pas".
+                    if not out[-1].startswith(("neg_", "_")):
+                        out[-1] = "neg_" + out[-1]
+                negated = True
+                out.append(lemma)
+                continue
+        if pos in _DROPPED_POS:
+            continue
+        if mark_participles and participle:
+            # "acompte versé" (done) and "verser un acompte" (asked, refused) share a lemma
+            # but not a meaning: a past participle gets a feature of its own.
+            lemma += "_pp"
+        if negated and pos in _NEGATABLE_POS:
+            out.append("neg_" + lemma)
+        else:
+            out.append(lemma)
+    return " ".join(out)
 
 
 class FrenchLemmatizer:
@@ -480,75 +577,34 @@ class FrenchLemmatizer:
         str
             Space-separated tokens.
         """
-        out: list[str] = []
-        negated = False
-        skip_until = -1
-        for i, tok in enumerate(doc):
-            if i <= skip_until:
-                continue
-            raw = tok.text
-            lower = raw.lower()
-            if tok.is_space:
-                if "\n" in raw:
-                    negated = False
-                continue
-            if tok.like_url:
-                out.append("_url_")
-                continue
-            if tok.like_email:
-                out.append("_email_")
-                continue
-            if _is_emoji(raw):
-                out.append("_emoji_")
-                continue
-            if tok.is_punct or tok.pos_ == "PUNCT":
-                negated = False
-                marks = _REPEATED_MARKS.sub(r"\1", raw)
-                if marks in ("!", "?"):
-                    # spaCy splits "!!!" into three tokens; keep one mark and note the insistence.
-                    if len(raw) > 1 or (out and out[-1] == marks):
-                        if "_ponctuation_multiple_" not in out[-2:]:
-                            out.append("_ponctuation_multiple_")
-                    else:
-                        out.append(marks)
-                continue
-            if self.normalize_numbers:
-                number_token = self._number_token(doc, i, lower)
-                if number_token is not None:
-                    token, skip_until = number_token
-                    out.append(token)
-                    continue
-            lemma = self._lemma(tok, lower)
-            if raw.isupper() and len(raw) >= 3 and raw.isalpha():
-                out.append("_majuscules_")
-            if lemma in _CLAUSE_WORDS:
-                negated = False
-            if self.mark_negation:
-                if lemma in ("ne", "n'"):
-                    negated = self._negation_follows(doc, i)
-                    if not negated:
-                        out.append("_restriction_")
-                    continue
-                if lemma in _NEGATORS or (lemma == "sans" and tok.pos_ == "ADP"):
-                    if not negated and out and tok.i > 0 and doc[tok.i - 1].pos_ in ("VERB", "AUX"):
-                        # Spoken French drops "ne": "je paie pas" negates the verb before "pas".
-                        if not out[-1].startswith(("neg_", "_")):
-                            out[-1] = "neg_" + out[-1]
-                    negated = True
-                    out.append(lemma)
-                    continue
-            if tok.pos_ in _DROPPED_POS:
-                continue
-            if self.mark_participles and tok.pos_ in ("VERB", "AUX") and "Part" in tok.morph.get("VerbForm"):
-                # "acompte versé" (done) and "verser un acompte" (asked, refused) share a lemma
-                # but not a meaning: a past participle gets a feature of its own.
-                if "Past" in tok.morph.get("Tense"):
-                    lemma += "_pp"
-            if negated and tok.pos_ in _NEGATABLE_POS:
-                out.append("neg_" + lemma)
-            else:
-                out.append(lemma)
-        return " ".join(out)
+        return tokens_to_features(
+            [self._token(tok) for tok in doc],
+            mark_negation=self.mark_negation,
+            normalize_numbers=self.normalize_numbers,
+            mark_participles=self.mark_participles,
+        )
+
+    def _token(self, tok: Any) -> Token:
+        raw = tok.text
+        lower = raw.lower()
+        if tok.is_space:
+            return (raw, lower, lower, "SPACE", "newline" if "\n" in raw else "space", False)
+        if tok.like_url:
+            kind = "url"
+        elif tok.like_email:
+            kind = "email"
+        elif _is_emoji(raw):
+            kind = "emoji"
+        elif tok.is_punct or tok.pos_ == "PUNCT":
+            kind = "punct"
+        elif tok.like_num and lower not in ("un", "une") and tok.pos_ == "NUM":
+            kind = "number"
+        else:
+            kind = "word"
+        participle = (
+            tok.pos_ in ("VERB", "AUX") and "Part" in tok.morph.get("VerbForm") and "Past" in tok.morph.get("Tense")
+        )
+        return (raw, lower, self._lemma(tok, lower), tok.pos_, kind, participle)
 
     def _lemma(self, tok: Any, lower: str) -> str:
         lemma = tok.lemma_.lower().strip() or lower
@@ -559,36 +615,6 @@ class FrenchLemmatizer:
             if candidates:
                 lemma = candidates[0] if isinstance(candidates, list) else str(candidates)
         return strip_accents(lemma)
-
-    @staticmethod
-    def _negation_follows(doc: Doc, index: int) -> bool:
-        """Tell a negation (ne ... pas) from a restriction (ne ... que) in the same clause."""
-        for tok in doc[index + 1 : index + 12]:
-            word = strip_accents(tok.text.lower())
-            if tok.is_punct or word in _CLAUSE_WORDS:
-                break
-            if word in _NEGATORS or word == "plus":
-                return True
-            if word in ("que", "qu'"):
-                return False
-        return True
-
-    @staticmethod
-    def _number_token(doc: Doc, index: int, lower: str) -> tuple[str, int] | None:
-        if _TIME.match(lower):
-            return "_heure_", index
-        if _DATE.match(lower):
-            return "_date_", index
-        glued = _NUM_WITH_UNIT.match(lower)
-        if glued:
-            unit = glued.group(2)
-            kind = _UNITS.get(unit, "num")
-            return ("_montant_" if kind == "montant" else f"_num_{kind}"), index
-        tok = doc[index]
-        is_number = bool(_DIGITS.match(lower)) or (tok.like_num and lower not in ("un", "une") and tok.pos_ == "NUM")
-        if not is_number:
-            return None
-        return _number_unit(doc, index)
 
 
 def ensure_texts(texts: object, *, argument: str = "texts") -> Sequence[object]:

@@ -114,7 +114,11 @@ def test_import_is_light_and_the_model_is_found_from_any_directory(tmp_path):
         "import sys, clientflags\n"
         "heavy = [m for m in ('spacy', 'sklearn', 'pandas', 'joblib') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
-        "r = clientflags.classify('Pas d\\'acompte, je paie à la livraison.')\n"
+        "r = clientflags.classify('Pas d\\'acompte, je paie à la livraison. Merci.')\n"
+        "assert r.flagged and r.flags[0].evidence\n"
+        "# The fast path classifies, with evidence, without spaCy or scikit-learn.\n"
+        "heavy = [m for m in ('spacy', 'sklearn', 'scipy', 'pandas') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
         "print(len(r.scores))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)

@@ -1,7 +1,9 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from clientflags.cli import main
@@ -87,3 +89,25 @@ def test_usage_errors(argv):
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 2
+
+
+def test_scan_prints_a_table_per_client(capsys):
+    folder = Path(__file__).resolve().parent / "fixtures" / "emails"
+    assert main(["scan", str(folder), "--me", "camille@studio-roux.fr", "--by-sender"]) == 0
+    out, err = capsys.readouterr()
+    assert "nadia@benali-conseil.com" in out and "risk" in out
+    assert "camille@studio-roux.fr" not in out
+    assert "2 of your own skipped" in err
+
+
+def test_scan_writes_csv_and_json(tmp_path, capsys):
+    mbox = Path(__file__).resolve().parent / "fixtures" / "thread.mbox"
+    assert main(["scan", str(mbox), "--me", "camille@studio-roux.fr", "-o", str(tmp_path / "out.csv")]) == 0
+    frame = pd.read_csv(tmp_path / "out.csv")
+    assert len(frame) == 5 and "score_late_payment" in frame.columns
+    assert main(["scan", str(mbox), "--by-sender", "-o", str(tmp_path / "out.json")]) == 0
+    rows = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert {row["sender"] for row in rows} == {"paul@girard-paysage.fr", "camille@studio-roux.fr"}
+    assert main(["scan", str(mbox), "-o", str(tmp_path / "out.xlsx")]) == 2
+    assert main(["scan", str(tmp_path / "missing.mbox")]) == 2
+    assert "No mailbox" in capsys.readouterr().err

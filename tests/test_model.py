@@ -1,4 +1,5 @@
 import json
+import pickle
 
 import joblib
 import pandas as pd
@@ -92,7 +93,7 @@ def test_top_terms_explain_a_label(tiny_model):
     terms = tiny_model.top_terms("refuses_deposit", n=5)
     assert len(terms) == 5 and [w for _, w in terms] == sorted((w for _, w in terms), reverse=True)
     assert all(weight > 0 for _, weight in terms)
-    assert "livraison" in dict(tiny_model.top_terms("refuses_deposit", n=20))  # "je paie à la livraison"
+    assert "livraison" in dict(tiny_model.top_terms("refuses_deposit", n=30))  # "je paie à la livraison"
     with pytest.raises(ValueError, match="not trained for 'disrespect'"):
         tiny_model.top_terms("disrespect")
     with pytest.raises(ValueError, match="Did you mean 'free_work'"):
@@ -168,3 +169,50 @@ def test_a_one_sentence_email_is_its_own_evidence(tiny_model):
     assert result.flagged
     for flag in result.flags:
         assert [(ev.text, ev.start, ev.end, ev.score) for ev in flag.evidence] == [(text, 0, len(text), flag.score)]
+
+
+def test_n_jobs_gives_the_same_results_as_one_process(tiny_model):
+    texts = [EVIDENCE_TEXT, "Merci, le virement part demain.", "", "Pas d'acompte, je paie à la fin."] * 150
+    serial = tiny_model.classify_many(texts, batch_size=64)
+    parallel = tiny_model.classify_many(texts, batch_size=64, n_jobs=2)
+    assert [r.to_dict() for r in parallel] == [r.to_dict() for r in serial]
+
+
+@pytest.mark.parametrize("n_jobs", [0, -2, 1.5, "2"])
+def test_n_jobs_must_be_a_count(tiny_model, n_jobs):
+    with pytest.raises(ValueError, match="n_jobs"):
+        tiny_model.classify_many(["Bonjour"], n_jobs=n_jobs)
+
+
+def test_bad_items_are_named_by_position_with_workers(tiny_model):
+    texts = ["Bonjour"] * 600
+    texts[421] = None
+    with pytest.raises(TypeError, match=r"texts\[421\]"):
+        tiny_model.classify_many(texts, batch_size=64, n_jobs=2)
+
+
+def test_results_can_be_pickled(tiny_model):
+    result = tiny_model.classify(EVIDENCE_TEXT)
+    copy = pickle.loads(pickle.dumps(result))
+    assert copy == result and copy.to_dict() == result.to_dict()
+    with pytest.raises(TypeError):
+        copy.scores["late_payment"] = 1.0  # still read-only
+
+
+def test_a_loaded_model_classifies_without_unpickling_its_pipeline(tiny_model, tmp_path):
+    loaded = FlagClassifier.load(tiny_model.save(tmp_path / "m.joblib"))
+    assert loaded._pipeline is None and loaded.scorer is not None
+    assert loaded.classify(EVIDENCE_TEXT).to_dict() == tiny_model.classify(EVIDENCE_TEXT).to_dict()
+    assert loaded._pipeline is None
+    assert loaded.pipeline is not None  # unpickled on demand
+
+
+def test_format_1_artifacts_still_load(tiny_model, tmp_path):
+    path = tmp_path / "old.joblib"
+    metadata = {**tiny_model.metadata.to_dict(), "format_version": 1}
+    payload = {"magic": "clientflags-model", "format_version": 1, "metadata": metadata, "pipeline": tiny_model.pipeline}
+    joblib.dump(payload, path)
+    path.with_suffix(".json").write_text(json.dumps(metadata), encoding="utf-8")
+    old = FlagClassifier.load(path)
+    assert old.scorer is not None
+    assert old.classify(EVIDENCE_TEXT).scores == tiny_model.classify(EVIDENCE_TEXT).scores

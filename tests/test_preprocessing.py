@@ -6,9 +6,21 @@ from sklearn.base import clone
 from clientflags.preprocessing import FrenchLemmatizer, prepare_text, strip_accents
 
 
-@pytest.fixture(scope="module")
-def lemmatizer():
-    return FrenchLemmatizer()
+@pytest.fixture(scope="module", params=["spacy", "lookup"])
+def lemmatizer(request, tiny_csv):
+    """Both lemmatizers must apply the same feature rules.
+
+    The lookup one learns its lexicon from the tiny dataset only, so most
+    words below reach it unseen and exercise the lemma-table fallback.
+    """
+    if request.param == "spacy":
+        return FrenchLemmatizer()
+    import pandas as pd
+
+    from clientflags.lookup import LookupLemmatizer
+
+    texts = [prepare_text(t).text for t in pd.read_csv(tiny_csv)["text"]]
+    return LookupLemmatizer().fit([*texts, "Sans problème, je vous envoie le devis."])
 
 
 def tokens(lemmatizer, text):
@@ -105,7 +117,8 @@ def test_insistence_markers(lemmatizer):
     assert "_majuscules_" in got and "_ponctuation_multiple_" in got and "_emoji_" in got
 
 
-def test_is_a_scikit_learn_citizen_and_never_pickles_spacy(lemmatizer):
+def test_is_a_scikit_learn_citizen_and_never_pickles_spacy():
+    lemmatizer = FrenchLemmatizer()
     copy = clone(FrenchLemmatizer(mark_negation=False))
     assert copy.get_params()["mark_negation"] is False
     lemmatizer.transform(["Bonjour"])  # the spaCy pipeline is now loaded and cached

@@ -1,0 +1,293 @@
+"""Score emails with a trained linear pipeline using numpy only.
+
+A fitted clientflags pipeline is preprocessing -> ``TfidfVectorizer`` on word
+n-grams -> one linear model per label. Its arithmetic is small: count the
+known n-grams, weight them by ``1 + log(count)`` and IDF, normalise, take one
+dot product per label and a sigmoid. :class:`LinearScorer` copies the fitted
+numbers out of scikit-learn and does exactly that, so that classifying needs
+neither scikit-learn (two seconds to import) nor SciPy sparse matrices
+(costly for one short email). Tests check it agrees with the pipeline's
+``predict_proba``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = ["LinearScorer"]
+
+
+class LinearScorer:
+    """The numeric part of a fitted pipeline, evaluated with numpy.
+
+    Build one with :meth:`from_pipeline`; it holds the pipeline's fitted
+    preprocessing step and copies of the vectorizer's vocabulary and IDF and of
+    the linear models' weights.
+
+    Parameters
+    ----------
+    preprocess : object
+        The fitted preprocessing step (its ``transform`` turns texts into
+        space-separated tokens).
+    vocabulary : sequence of str
+        Feature names, in column order.
+    idf : numpy.ndarray
+        Inverse document frequencies, shape ``(n_features,)``.
+    coef : numpy.ndarray
+        Weights, shape ``(n_features, n_labels)``.
+    intercept : numpy.ndarray
+        Shape ``(n_labels,)``.
+    ngram_range : tuple of int
+        The vectorizer's n-gram sizes.
+    sublinear_tf : bool
+        Whether term counts are replaced by ``1 + log(count)``.
+    """
+
+    def __init__(
+        self,
+        preprocess: Any,
+        vocabulary: Sequence[str],
+        idf: Any,
+        coef: Any,
+        intercept: Any,
+        ngram_range: tuple[int, int],
+        sublinear_tf: bool,
+    ) -> None:
+        self.preprocess = preprocess
+        self.vocabulary = list(vocabulary)
+        self.idf = idf
+        self.coef = coef
+        self.intercept = intercept
+        self.ngram_range = tuple(ngram_range)
+        self.sublinear_tf = sublinear_tf
+        self._index = {term: j for j, term in enumerate(self.vocabulary)}
+        self._closed = _closed_under_prefixes(self._index, self.ngram_range)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["_index"], state["_closed"]  # rebuilt on load: smaller file, same speed
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._index = {term: j for j, term in enumerate(self.vocabulary)}
+        self._closed = _closed_under_prefixes(self._index, self.ngram_range)
+
+    @classmethod
+    def from_pipeline(cls, pipeline: Any) -> LinearScorer | None:
+        """Copy the numbers out of a fitted clientflags pipeline.
+
+        Parameters
+        ----------
+        pipeline : sklearn.pipeline.Pipeline
+            Steps ``preprocess`` -> ``features`` (a FeatureUnion holding only
+            the word ``TfidfVectorizer``) -> ``classifier`` (a
+            ``OneVsRestClassifier`` of models with ``coef_`` whose
+            probabilities are a sigmoid of the decision function: logistic
+            regression, or SGD with the logistic loss).
+
+        Returns
+        -------
+        LinearScorer or None
+            None when the pipeline holds anything else (character n-grams, a
+            calibrated SVM...): such models keep using scikit-learn.
+        """
+        import numpy as np
+
+        steps = getattr(pipeline, "named_steps", {})
+        if set(steps) != {"preprocess", "features", "classifier"}:
+            return None
+        transformers = steps["features"].transformer_list
+        if len(transformers) != 1 or transformers[0][0] != "words":
+            return None
+        vectorizer = transformers[0][1]
+        if vectorizer.analyzer != "word" or vectorizer.norm != "l2" or not vectorizer.use_idf:
+            return None
+        if vectorizer.token_pattern != r"\S+" or vectorizer.lowercase or vectorizer.stop_words:
+            return None
+        estimators = getattr(steps["classifier"], "estimators_", [])
+        if len(estimators) < 2 or not all(_is_logistic(e) for e in estimators):
+            return None
+        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+        coef = np.stack([np.ravel(e.coef_) for e in estimators], axis=1)
+        intercept = np.array([float(np.ravel(e.intercept_)[0]) for e in estimators])
+        return cls(
+            steps["preprocess"],
+            terms,
+            np.asarray(vectorizer.idf_, dtype=np.float64),
+            coef,
+            intercept,
+            vectorizer.ngram_range,
+            bool(vectorizer.sublinear_tf),
+        )
+
+    @property
+    def n_labels(self) -> int:
+        """Number of output columns."""
+        return int(self.coef.shape[1])
+
+    def _ngrams(self, tokens: list[str]) -> list[str]:
+        low, high = self.ngram_range
+        grams = list(tokens) if low == 1 else []
+        if low <= 2 <= high:
+            grams += [a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]
+        if low <= 3 <= high:
+            grams += [a + " " + b + " " + c for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)]
+        for n in range(max(low, 4), high + 1):
+            grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+        return grams
+
+    def _all_ngrams(self, tokens: list[str]) -> list[int]:
+        return [j for j in map(self._index.get, self._ngrams(tokens)) if j is not None]
+
+    def _known_ngrams(self, tokens: list[str]) -> list[int]:
+        # The vocabulary holds every sub-n-gram of its n-grams (min_df filtering keeps them), so
+        # an n-gram is looked up only when the shorter n-grams it starts and ends with are known.
+        get = self._index.get
+        unigrams = list(map(get, tokens))
+        bigrams = [
+            get(a + " " + b) if i is not None and k is not None else None
+            for a, b, i, k in zip(tokens, tokens[1:], unigrams, unigrams[1:], strict=False)
+        ]
+        trigrams = [
+            get(a + " " + b + " " + c)
+            for a, b, c, i, k in zip(tokens, tokens[1:], tokens[2:], bigrams, bigrams[1:], strict=False)
+            if i is not None and k is not None
+        ]
+        return [j for j in unigrams + bigrams + trigrams if j is not None]
+
+    def decision_function(self, token_strings: Iterable[str]) -> Any:
+        """Return the linear models' decision values for preprocessed texts.
+
+        Parameters
+        ----------
+        token_strings : iterable of str
+            Outputs of the preprocessing step.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(n_texts, n_labels)``.
+        """
+        import numpy as np
+
+        rows: list[int] = []
+        columns: list[int] = []
+        n_texts = 0
+        lookup = self._known_ngrams if self._closed else self._all_ngrams
+        for row, tokens in enumerate(token_strings):
+            n_texts += 1
+            found = lookup(tokens.split())
+            rows += [row] * len(found)
+            columns += found
+        scores = np.tile(self.intercept, (n_texts, 1))
+        if not columns:
+            return scores
+        # Repeated n-grams: count (row, column) pairs in numpy rather than with a dict per email.
+        n_features = len(self.vocabulary)
+        pairs, counts = np.unique(np.asarray(rows) * n_features + np.asarray(columns), return_counts=True)
+        row_ids, cols = np.divmod(pairs, n_features)
+        tf = counts.astype(np.float64)
+        if self.sublinear_tf:
+            tf = np.log(tf) + 1.0
+        values = tf * self.idf[cols]
+        norms = np.sqrt(np.bincount(row_ids, weights=values * values, minlength=n_texts))
+        values /= norms[row_ids]
+        contributions = self.coef[cols] * values[:, None]
+        for k in range(self.n_labels):
+            scores[:, k] += np.bincount(row_ids, weights=contributions[:, k], minlength=n_texts)
+        return scores
+
+    def predict_proba(self, texts: Iterable[str]) -> Any:
+        """Return per-label probabilities, as the pipeline's ``predict_proba``.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            Prepared texts.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(n_texts, n_labels)``.
+        """
+        return self.probabilities(self.preprocess.transform(list(texts)))
+
+    @property
+    def splits_sentences(self) -> bool:
+        """True when the preprocessing step gives per-sentence features in the same pass."""
+        return hasattr(self.preprocess, "sentences")
+
+    def probabilities(self, token_strings: Iterable[str]) -> Any:
+        """Return per-label probabilities for preprocessed texts (sigmoid of the decision values)."""
+        import numpy as np
+
+        return 1.0 / (1.0 + np.exp(-self.decision_function(token_strings)))
+
+    def analyse(self, texts: Sequence[str]) -> tuple[Any, list[list[tuple[int, int, str]]]]:
+        """Score texts and keep their sentences' features for evidence.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Prepared texts.
+
+        Returns
+        -------
+        probabilities : numpy.ndarray
+            Shape ``(n_texts, n_labels)``.
+        sentences : list of list of (int, int, str)
+            Per text, ``(start, end, features)`` per sentence.
+
+        Raises
+        ------
+        clientflags.errors.InvalidInputError
+            If the preprocessing step cannot split sentences (see :attr:`splits_sentences`).
+        """
+        if not self.splits_sentences:
+            from clientflags.errors import InvalidInputError
+
+            raise InvalidInputError("This model's preprocessing does not give per-sentence features.")
+        sentences = [self.preprocess.sentences(text) for text in texts]
+        features = [" ".join(f for _, _, f in text_sentences if f) for text_sentences in sentences]
+        return self.probabilities(features), sentences
+
+    def top_terms(self, column: int, n: int = 15) -> list[tuple[str, float]]:
+        """Return the ``n`` features with the largest weight for one output column.
+
+        Parameters
+        ----------
+        column : int
+            Label position.
+        n : int, default 15
+            How many terms.
+
+        Returns
+        -------
+        list of (str, float)
+            ``(term, weight)``, largest first.
+        """
+        import numpy as np
+
+        weights = self.coef[:, column]
+        order = np.argsort(weights)[::-1][:n]
+        return [(self.vocabulary[j], round(float(weights[j]), 4)) for j in order]
+
+
+def _closed_under_prefixes(index: dict[str, int], ngram_range: tuple[int, int]) -> bool:
+    """Tell whether every n-gram's two (n-1)-grams are features too (1-3-grams only)."""
+    if tuple(ngram_range) != (1, 3):
+        return False
+    for term in index:
+        words = term.split(" ")
+        if len(words) > 1 and (" ".join(words[:-1]) not in index or " ".join(words[1:]) not in index):
+            return False
+    return True
+
+
+def _is_logistic(estimator: Any) -> bool:
+    name = type(estimator).__name__
+    if name == "LogisticRegression":
+        return True
+    return name == "SGDClassifier" and getattr(estimator, "loss", "") == "log_loss"

@@ -1,0 +1,52 @@
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clientflags import train
+from clientflags.preprocessing import prepare_text
+from clientflags.scoring import LinearScorer
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY_LABELS = ("late_payment", "refuses_deposit", "free_work")
+
+
+def _texts():
+    with open(ROOT / "data" / "test.jsonl", encoding="utf-8") as handle:
+        return [prepare_text(json.loads(line)["text"]).text for line in list(handle)[:200]]
+
+
+def test_numpy_scores_equal_the_pipeline(tiny_model):
+    texts = _texts()
+    assert tiny_model.scorer is not None
+    expected = np.asarray(tiny_model.pipeline.predict_proba(texts))
+    np.testing.assert_allclose(tiny_model.scorer.predict_proba(texts), expected, atol=1e-6)
+
+
+def test_equal_on_the_bundled_model(bundled):
+    texts = _texts()
+    np.testing.assert_allclose(
+        bundled.scorer.predict_proba(texts), np.asarray(bundled.pipeline.predict_proba(texts)), atol=1e-6
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "change",
+    [{"char_ngram_range": (2, 4)}, {"word_ngram_range": (1, 1)}, {"classifier": "sgd"}],
+)
+def test_other_pipelines_are_copied_or_left_to_scikit_learn(tiny_csv, tiny_config, change):
+    model = train(tiny_csv, labels=TINY_LABELS, config=replace(tiny_config, **change))
+    texts = _texts()[:50]
+    expected = np.asarray(model.pipeline.predict_proba(texts))
+    if "char_ngram_range" in change:  # character n-grams stay with scikit-learn
+        assert model.scorer is None
+    else:
+        assert model.scorer is not None
+    np.testing.assert_allclose(model.predict_proba(texts), expected, atol=1e-6)
+
+
+def test_from_pipeline_refuses_what_it_cannot_copy():
+    assert LinearScorer.from_pipeline(object()) is None
