@@ -94,6 +94,8 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 def _cmd_scan(args: argparse.Namespace) -> int:
     from clientflags.emails import scan_mailbox, summarize_by_sender
 
+    if args.output and Path(args.output).suffix.lower() not in (".csv", ".json"):
+        raise InvalidInputError(f"--output must end in .csv or .json, got {args.output!r}.")
     frame = scan_mailbox(
         args.mailbox, me=args.me, model=_load_model(args.model), progress=sys.stderr.isatty(), n_jobs=args.jobs
     )
@@ -108,8 +110,12 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         else:
             raise InvalidInputError(f"--output must end in .csv or .json, got {args.output!r}.")
         print(f"Wrote {len(table)} rows to {out}.", file=sys.stderr)
+    elif table.empty:
+        print("No incoming message to show.")
     else:
         _print_scan(table, by_sender=args.by_sender)
+    for problem in frame.attrs.get("unreadable", []):
+        print(f"clientflags: skipped an unreadable message: {problem}", file=sys.stderr)
     flagged = int(frame["flagged"].sum()) if len(frame) else 0
     print(
         f"{len(frame)} incoming messages, {flagged} flagged; {skipped} of your own skipped.",

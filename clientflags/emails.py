@@ -55,7 +55,9 @@ REMOVED_KINDS = ("quote", "forward", "signature", "mobile_footer", "disclaimer")
 
 # --- reply headers and separators (everything after them is an older message) ---
 _SEPARATOR = re.compile(
-    r"^\s*-{2,}\s*(message d'origine|original message|message original|mensaje original)\s*-{2,}\s*$", re.I
+    r"^\s*-{2,}\s*(message d['’]origine|original message|message original|mensaje original|mail original)\s*-{2,}\s*$"
+    r"|^\s*>?\s*message du \d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}\s*$",
+    re.I,
 )
 _FORWARD = re.compile(
     r"^\s*(-{2,}\s*(forwarded message|message transf[ée]r[ée])\s*-{2,}"
@@ -63,32 +65,52 @@ _FORWARD = re.compile(
     re.I,
 )
 _UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
-_HEADER_FROM = re.compile(r"^\s*\*?(de|from)\s*\*?\s*:\s*\S", re.I)
+# A "De :" line heads a block of older message only if it names an address.
+_HEADER_FROM = re.compile(r"^\s*\*?(de|from)\s*\*?\s*:\s*.*(@|<|\[mailto:)", re.I)
 _HEADER_OTHER = re.compile(r"^\s*\*?(envoy[ée]|sent|date|[àa]|to|objet|subject|sujet|cc|pour)\s*\*?\s*:(\s|$)", re.I)
-_ATTRIBUTION_START = re.compile(r"^\s*(le|on|el|am)\s+\S", re.I)
-_ATTRIBUTION = re.compile(r"^\s*(le|on)\s.{4,250}?\s(a\s+[ée]crit|wrote)\s*:\s*$", re.I | re.S)
+_ATTRIBUTION_START = re.compile(r"^\s*(le|on)\s+\S", re.I)
+# "Le lun. 3 mars 2025 à 10:14, Camille <c@x.fr> a écrit :": a date or an address must be in it,
+# so that prose such as "Le graphiste précédent nous a écrit :" is not taken for a reply header.
+_ATTRIBUTION = re.compile(r"^\s*(le|on)\s(?=.*?(\d|@)).{4,250}?\s(a\s+[ée]crit|wrote)\s*:?\s*$", re.I | re.S)
+_ATTRIBUTION_NAME = re.compile(
+    r"^\s*(\d{1,2}\s+\w+\.?\s+\d{4}\s+\d{1,2}:\d{2}\s+)?\"?[^\"<>]{1,80}?\"?\s*<[^>@\s]+@[^>\s]+>\s+"
+    r"(a\s+[ée]crit|wrote)\s*:?\s*$",
+    re.I,
+)
 
 # --- the end of the new text ---
 _SIGNATURE_DASHES = re.compile(r"^--\s?$")
 _MOBILE_FOOTER = re.compile(
-    r"^\s*(envoy[ée] (de|depuis) (mon|ma|un|une) .{2,40}|sent from my .{2,40}|provenance\s*:\s*courrier pour windows.*"
-    r"|t[ée]l[ée]chargez outlook pour (android|ios).*|get outlook for (android|ios).*"
-    r"|envoy[ée] avec .{2,40}|sent with .{2,40})\s*$",
+    r"^\s*(envoy[ée] (de|depuis|[àa] partir de) (mon|ma|un|une|l'appli(cation)?) .{2,40}"
+    r"|envoy[ée] (de|depuis|[àa] partir de) (yahoo mail|courrier pour windows|outlook).*"
+    r"|sent from (my|yahoo mail|outlook|mail for windows) ?.{0,40}|provenance\s*:\s*courrier pour windows.*"
+    r"|(t[ée]l[ée]chargez|obten(ir|ez)) outlook pour (android|ios).*|get outlook for (android|ios).*)\s*$",
     re.I,
 )
 _SIGN_OFF = re.compile(
-    r"^\s*(((bien|tr[èe]s|trés)\s+)?cordialement|amicalement|sinc[èe]rement|respectueusement"
+    r"^\s*(((bien|tr[èe]s|trés)\s+)?cordialement|cdt|bàv|bav|amicalement|sinc[èe]rement|respectueusement"
     r"|(bien|tr[èe]s bien)\s+[àa]\s+(vous|toi)"
     r"|(bonne|belle)\s+(fin de\s+)?(journ[ée]e|soir[ée]e|semaine|nuit|continuation)"
     r"|(sinc[èe]res\s+|meilleures\s+)?salutations|[àa]\s*\+"
     r"|[àa] (bient[ôo]t|plus|demain|tr[èe]s vite|lundi|tout [àa] l'heure)"
     r"|bises|bisous|au plaisir|(best|kind|warm)?\s*regards|cheers|thanks|thank you"
     r"|merci( beaucoup| bien| encore| d'avance| par avance| [àa] vous| [àa] toi| pour tout)?"
+    r"|dans l'attente de (votre|ton) retour|je vous prie d'agr[ée]er.*|veuillez agr[ée]er.*"
     r"|amiti[ée]s|[a-zà-ÿ]+ement(?=\s*,\s*$))"
-    r"(?!\w)[^.?!]{0,30}[.!,]*\s*$",
+    # After the formula: at most a first name ("Cordialement, Marc").
+    r"(?!\w)(\s+(et\s+)?[àa]\s+(vous|toi|tous|bient[ôo]t|demain|lundi))?"
+    r"\s*[,.!]*\s*([A-ZÀ-Ý][\w'’-]*(\s[A-ZÀ-Ý][\w'’.-]*){0,2})?\s*[.!]*\s*$",
     re.I,
 )
-_NAME_LINE = re.compile(r"^[A-ZÀ-Ý][\w'’.-]{0,20}( [A-ZÀ-Ý][\w'’.-]{0,20}){0,2}$")
+_NAME_LINE = re.compile(r"^[A-ZÀ-Ý][\w'’-]{0,20}(\s(?:[A-ZÀ-Ý]\.|[A-ZÀ-Ý][\w'’-]{0,20})){0,2}$")
+# Words that can end an email on their own line and are not names.
+_NOT_NAMES = frozenset(
+    "merci bonjour bonsoir désolé désolée urgent bravo super parfait ok voilà voila inacceptable "
+    "cordialement salut aucun souci pardon attention rappel relance".split()
+)
+_CONTACT = re.compile(r"@|https?://|www\.|\+?\d[\d .()-]{7,}\d|\b(sarl|sas|sasu|eurl|sa|scp|siret|rcs)\b", re.I)
+_PRONOUNS = re.compile(r"\b(je|j'|nous|vous|tu|on|we|you|i|il|elle)\b", re.I)
+_POSTSCRIPT = re.compile(r"^\s*p\.?\s?s\.?\s*[:.-]?\s", re.I)
 _DISCLAIMER_WORDS = (
     "confidenti",
     "destinataire",
@@ -112,6 +134,11 @@ _DISCLAIMER_WORDS = (
     "virus",
     "erreur",
     "in error",
+)
+_ABOUT_THIS_MESSAGE = re.compile(
+    r"\b(ce|cet|this|le présent|le pr[ée]sent|these)\s+(message|courriel|e-?mail|mail|transmission)s?\b"
+    r"|pensez [àa] l'environnement|think before (you )?print",
+    re.I,
 )
 _QUOTE_LINE = re.compile(r"^\s*>")
 
@@ -140,10 +167,12 @@ def _ordered(kinds: Iterable[str]) -> tuple[str, ...]:
 
 def _attribution_length(lines: list[str], i: int) -> int:
     """Return how many lines a reply attribution ("Le ... a écrit :") starting at ``i`` spans, or 0."""
+    if _ATTRIBUTION_NAME.match(lines[i]):
+        return 1
     if not _ATTRIBUTION_START.match(lines[i]):
         return 0
-    # Mail clients wrap long attributions over two or three lines.
-    for span in (1, 2, 3):
+    # Mail clients wrap long attributions over up to four lines.
+    for span in (1, 2, 3, 4):
         joined = " ".join(line.strip() for line in lines[i : i + span])
         if _ATTRIBUTION.match(joined):
             return span
@@ -191,8 +220,20 @@ def _cut_older_messages(lines: list[str]) -> tuple[list[str], set[str]]:
 
 def _is_disclaimer(paragraph: str) -> bool:
     lowered = paragraph.lower()
+    if not _ABOUT_THIS_MESSAGE.search(lowered):
+        return False
     hits = sum(word in lowered for word in _DISCLAIMER_WORDS)
     return hits >= 3 or (hits >= 2 and len(paragraph) < 200 and ("imprim" in lowered or "print" in lowered))
+
+
+def _is_signature_line(line: str) -> bool:
+    """Tell whether a line can belong to a signature: contact details, or short text that is not prose."""
+    line = line.strip()
+    words = len(line.split())
+    if _CONTACT.search(line) and words <= 12:
+        return True
+    prose = (line.endswith((".", "!", "?")) and words >= 5) or (bool(_PRONOUNS.search(line)) and words >= 4)
+    return not prose and len(line) <= 100
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, int]]:
@@ -207,37 +248,56 @@ def _paragraphs(lines: list[str]) -> list[tuple[int, int]]:
 
 
 def _signature_kinds(block: list[str]) -> set[str]:
-    return {"signature", "disclaimer"} if _is_disclaimer(" ".join(block)) else {"signature"}
+    kinds = {"signature"}
+    for start, end in _paragraphs(block):
+        if _is_disclaimer(" ".join(block[start:end])):
+            kinds.add("disclaimer")
+    if any(_MOBILE_FOOTER.match(line) for line in block):
+        kinds.add("mobile_footer")
+    return kinds
+
+
+def _is_lone_name(line: str) -> bool:
+    line = line.strip()
+    return bool(_NAME_LINE.match(line)) and not line.isupper() and line.lower() not in _NOT_NAMES
 
 
 def _strip_tail(lines: list[str]) -> tuple[list[str], set[str]]:
     """Remove footers, disclaimers and the signature from the end of the new text."""
     removed: set[str] = set()
-    kept = []
-    for line in lines:
-        if _MOBILE_FOOTER.match(line):
-            removed.add("mobile_footer")
-        else:
-            kept.append(line)
-    lines = kept
+    # A postscript after the signature is the client's text: set it aside, put it back after.
+    postscript_at = next((i for i, line in enumerate(lines) if _POSTSCRIPT.match(line)), None)
+    postscript = lines[postscript_at:] if postscript_at is not None else []
+    lines = lines[:postscript_at] if postscript_at is not None else list(lines)
+
+    def only_furniture_after(i: int) -> bool:
+        return all(not x.strip() or _MOBILE_FOOTER.match(x) or _is_signature_line(x) for x in lines[i + 1 :])
+
+    footers = [i for i, line in enumerate(lines) if _MOBILE_FOOTER.match(line) and only_furniture_after(i)]
+    if footers:
+        removed.add("mobile_footer")
+        lines = [line for i, line in enumerate(lines) if i not in set(footers)]
+    # Disclaimers close a message: walk back from the end over disclaimers and signature lines.
     for start, end in reversed(_paragraphs(lines)):
         if _is_disclaimer(" ".join(lines[start:end])):
             removed.add("disclaimer")
             lines = lines[:start] + lines[end:]
+        elif not all(_is_signature_line(line) for line in lines[start:end]):
+            break
     for i, line in enumerate(lines):
-        if _SIGNATURE_DASHES.match(line):
+        if _SIGNATURE_DASHES.match(line) and all(not x.strip() or _is_signature_line(x) for x in lines[i + 1 :]):
             lines, removed = lines[:i], removed | _signature_kinds(lines[i:])
             break
     content = [i for i, line in enumerate(lines) if line.strip()]
     for i in reversed(content):
         after = [line for line in lines[i + 1 :] if line.strip()]
-        if len(after) > 12 or any(len(line) > 100 for line in after):
+        if len(after) > 12 or not all(_is_signature_line(line) for line in after):
             break
         if _SIGN_OFF.match(lines[i]) and i != content[0]:
             lines, removed = lines[:i], removed | _signature_kinds(lines[i:])
             break
     content = [i for i, line in enumerate(lines) if line.strip()]
-    if len(content) > 1 and _NAME_LINE.match(lines[content[-1]].strip()):
+    if len(content) > 1 and _is_lone_name(lines[content[-1]]):
         # A first name or initials left alone on the last line ("Paul", "Ju").
         removed.add("signature")
         lines = lines[: content[-1]]
@@ -245,10 +305,17 @@ def _strip_tail(lines: list[str]) -> tuple[list[str], set[str]]:
     if len(paragraphs) > 1:
         start, end = paragraphs[-1]
         block = [line.strip() for line in lines[start:end]]
-        if _NAME_LINE.match(block[0]) and len(block) <= 6 and all(_is_contact_line(line) for line in block):
+        if (
+            _is_lone_name(block[0])
+            and len(block) <= 6
+            and all(_is_contact_line(line) for line in block)
+            and (len(block) <= 2 or any(_CONTACT.search(line) for line in block))
+        ):
             # A name, a company, a phone number: a signature without a sign-off.
             removed.add("signature")
             lines = lines[:start]
+    if postscript:
+        lines = [*lines, "", *postscript]
     return lines, removed
 
 
@@ -294,7 +361,8 @@ def strip_reply(text: str) -> StrippedText:
 
 # --- HTML -----------------------------------------------------------------------
 _HTML_QUOTES = (
-    "blockquote",
+    "blockquote[type=cite]",
+    "blockquote.gmail_quote",
     "div.gmail_quote",
     "div.moz-cite-prefix",
     "div.yahoo_quoted",
@@ -355,6 +423,11 @@ def html_to_text(markup: str) -> StrippedText:
             _drop_from(tag)
     for selector in _HTML_QUOTES:
         for tag in soup.select(selector):
+            removed.add("quote")
+            tag.decompose()
+    for tag in soup.find_all("blockquote"):
+        # Gmail's "indent" button also makes a blockquote, drawn without a border: that one is the sender's text.
+        if "border:none" not in (tag.get("style") or "").replace(" ", "").lower():
             removed.add("quote")
             tag.decompose()
     for selector in _HTML_SIGNATURES:
@@ -431,6 +504,16 @@ class ParsedEmail:
     attachments: tuple[str, ...] = ()
 
 
+def _from_bytes(data: bytes, origin: str) -> Message:
+    message = email.message_from_bytes(data.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n"), policy=email.policy.default)
+    if not message.keys() or b"\x00" in data[:4096]:
+        raise InvalidInputError(
+            f"{origin} is not an RFC 822 email message (no headers such as From: or Subject:). "
+            "Pass an .eml file, raw message bytes, or an email.message.Message."
+        )
+    return message
+
+
 def _read_message(source: object) -> Message:
     if isinstance(source, Message):
         if isinstance(source, email.message.EmailMessage) and not isinstance(source, mailbox.Message):
@@ -438,17 +521,32 @@ def _read_message(source: object) -> Message:
         # Legacy Message objects (mailbox.mbox's) lack get_body(): re-read them with the modern policy.
         return email.message_from_bytes(source.as_bytes(), policy=email.policy.default)
     if isinstance(source, (bytes, bytearray)):
-        return email.message_from_bytes(bytes(source), policy=email.policy.default)
-    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and len(source) < 4096):
-        path = Path(source)
-        if not path.is_file():
-            raise InvalidInputError(
-                f"No email file at {str(path)!r}. Pass an .eml path, the raw message (bytes or str) "
-                "or an email.message.Message."
-            )
-        return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        return _from_bytes(bytes(source), "These bytes")
     if isinstance(source, str):
-        return email.message_from_string(source, policy=email.policy.default)
+        text = source.lstrip("\ufeff\r\n")
+        if "\n" in text.strip() and re.match(r"^[\w-]+:", text):  # a raw message starts with a header
+            return _from_bytes(text.encode("utf-8", "surrogateescape"), "This text")
+    if isinstance(source, (str, Path)):
+        if not str(source).strip("\ufeff\r\n \t"):
+            raise InvalidInputError("The message is empty: pass an .eml path, raw message bytes or a Message.")
+        path = Path(str(source).strip("\ufeff\r\n \t"))
+        try:
+            if path.is_dir():
+                raise InvalidInputError(
+                    f"{str(path)!r} is a folder; use scan_mailbox() (CLI: clientflags scan) for a folder of .eml files."
+                )
+            if not str(path) or str(path) == "." or not path.is_file():
+                raise InvalidInputError(
+                    f"No email file at {str(source)[:200]!r}. Pass an .eml path, the raw message (bytes, or text "
+                    "starting with its headers) or an email.message.Message."
+                )
+            data = path.read_bytes()
+        except OSError as exc:  # a very long text taken for a file name, a permission problem...
+            raise InvalidInputError(
+                f"Could not read an email from {str(source)[:200]!r} ({exc.strerror or exc}). Pass an .eml path, "
+                "or the raw message as bytes or as text starting with its headers."
+            ) from None
+        return _from_bytes(data, repr(str(path)))
     kind = "None" if source is None else type(source).__name__
     raise InvalidTypeError(
         f"message must be an .eml path, raw RFC 822 bytes or str, or an email.message.Message; got {kind}."
@@ -456,15 +554,19 @@ def _read_message(source: object) -> Message:
 
 
 def _decode_part(part: Message) -> str:
+    charset = (part.get_content_charset() or "").lower()
     try:
-        return part.get_content()
-    except (LookupError, UnicodeDecodeError, AssertionError):
+        text = part.get_content()
+    except (LookupError, UnicodeDecodeError, AssertionError, ValueError):
+        text = None
+    if text is None or ("\ufffd" in text and charset in ("", "us-ascii", "ascii", "iso-8859-1", "latin-1", "utf-8")):
+        # Windows mail often declares one charset and writes cp1252; an unknown charset lands here too.
         payload = part.get_payload(decode=True) or b""
-        charset = part.get_content_charset() or "utf-8"
         try:
-            return payload.decode(charset, errors="replace")
-        except LookupError:  # an unknown charset name
-            return payload.decode("cp1252", errors="replace")
+            text = payload.decode(charset or "utf-8")
+        except (LookupError, UnicodeDecodeError):
+            text = payload.decode("cp1252", errors="replace")
+    return text
 
 
 def _fix_cp1252(text: str) -> str:
@@ -479,6 +581,9 @@ def _fix_cp1252(text: str) -> str:
 
 def _body_part(message: Message) -> Message | None:
     part = message.get_body(preferencelist=("plain", "html"))
+    if part is not None and part.get_content_subtype() == "plain" and not _decode_part(part).strip():
+        # An empty text/plain next to an HTML part: the HTML holds the message.
+        part = message.get_body(preferencelist=("html",)) or part
     if part is not None:
         return part
     for candidate in message.walk():
@@ -488,32 +593,42 @@ def _body_part(message: Message) -> Message | None:
     return None
 
 
+def _clean_header_text(value: str) -> str:
+    # Raw 8-bit headers decode with surrogates, which pandas and UTF-8 files reject: recover the text.
+    raw = value.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
 def _header(message: Message, name: str) -> str:
     try:
-        value = message.get(name)
-    except (ValueError, IndexError):  # a malformed header the policy cannot parse
-        value = message.get_all(name, [""])[0] if hasattr(message, "get_all") else ""
-    return str(value or "").strip()
+        value = str(message.get(name) or "")
+    except Exception:  # a malformed header the policy cannot parse: read it raw
+        value = next((str(v) for k, v in message.raw_items() if k.lower() == name.lower()), "")
+    return _clean_header_text(value).strip()
 
 
 def _sender(message: Message) -> tuple[str, str]:
     try:
         header = message.get("From")
         addresses = getattr(header, "addresses", ())
-        if addresses:
-            return addresses[0].addr_spec.lower(), addresses[0].display_name
-    except (ValueError, IndexError):
+        if addresses and "@" in addresses[0].addr_spec:
+            return addresses[0].addr_spec.lower(), _clean_header_text(addresses[0].display_name)
+    except Exception:  # malformed From: fall back to the raw text
         pass
     raw = _header(message, "From")
     found = re.search(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", raw)
-    return (found.group().lower() if found else ""), raw
+    name = raw.split("<")[0].strip().strip('"') if found else raw
+    return (found.group().lower() if found else ""), name
 
 
 def _date(message: Message) -> datetime | None:
     try:
         header = message.get("Date")
         return getattr(header, "datetime", None)
-    except (ValueError, IndexError, TypeError):
+    except Exception:  # a malformed date is no date
         return None
 
 
@@ -669,14 +784,17 @@ def classify_email(message: object, *, model: Any = None) -> EmailClassification
 
 
 def _normalise_addresses(me: str | Iterable[str] | None) -> frozenset[str]:
+    from email.utils import parseaddr
+
     if me is None:
         return frozenset()
     if isinstance(me, str):
         me = [me]
-    return frozenset(address.strip().lower() for address in me if address and address.strip())
+    # "Camille <camille@studio-roux.fr>" and "camille@studio-roux.fr" name the same mailbox.
+    return frozenset(parseaddr(address)[1].strip().lower() for address in me if address and address.strip())
 
 
-def iter_messages(path: str | Path) -> Iterator[tuple[str, Message]]:
+def iter_messages(path: str | Path) -> Iterator[tuple[str, Message | bytes]]:
     """Yield ``(source, message)`` for an ``.mbox`` file, an ``.eml`` file or a folder of ``.eml`` files.
 
     Parameters
@@ -686,8 +804,10 @@ def iter_messages(path: str | Path) -> Iterator[tuple[str, Message]]:
 
     Yields
     ------
-    tuple of (str, email.message.Message)
-        A label for where the message came from (file name, or ``mbox:N``) and the message.
+    tuple of (str, email.message.Message or bytes)
+        A label for where the message came from (file name, or ``mbox:N``)
+        and the message: raw bytes for ``.eml`` files, a parsed message for
+        an mbox. Pass it to :func:`parse_email`.
 
     Raises
     ------
@@ -695,27 +815,31 @@ def iter_messages(path: str | Path) -> Iterator[tuple[str, Message]]:
         If the path does not exist or holds no mail.
     """
     path = Path(path)
+    if path.is_dir() and (path / "mbox").is_file():
+        path = path / "mbox"  # Apple Mail exports a mailbox as a folder Name.mbox holding a file "mbox"
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*.eml") if p.is_file())
+        files = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".eml" and p.is_file())
         if not files:
             raise InvalidInputError(
                 f"{str(path)!r} holds no .eml file. Point scan at an .mbox file or a folder of .eml."
             )
         for file in files:
-            message = email.message_from_bytes(file.read_bytes(), policy=email.policy.default)
-            yield str(file.relative_to(path)), message
+            yield str(file.relative_to(path)), file.read_bytes()
         return
     if not path.is_file():
         raise InvalidInputError(f"No mailbox at {str(path)!r}: give an .mbox file, an .eml file or a folder of .eml.")
     if path.suffix.lower() == ".eml":
-        yield path.name, email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        yield path.name, path.read_bytes()
         return
     with open(path, "rb") as handle:
-        if not handle.read(5).startswith(b"From "):
-            raise InvalidInputError(
-                f"{str(path)!r} is not an mbox file (it does not start with a 'From ' line). "
-                "Export your mailbox as .mbox, or save messages as .eml files in a folder."
-            )
+        head = handle.read(5)
+    if not head:
+        return  # an empty mbox holds no message
+    if not head.startswith(b"From "):
+        raise InvalidInputError(
+            f"{str(path)!r} is not an mbox file (it does not start with a 'From ' line). "
+            "Export your mailbox as .mbox, or save messages as .eml files in a folder."
+        )
     box = mailbox.mbox(path, factory=lambda f: email.message_from_binary_file(f, policy=email.policy.default))
     try:
         for index, message in enumerate(box):
@@ -756,7 +880,8 @@ def scan_mailbox(
         ``sender``, ``sender_name``, ``subject``, ``labels`` (``a|b``),
         ``flagged``, ``removed``, ``new_text``, and one ``score_<label>``
         column per label. ``df.attrs["skipped_from_me"]`` counts the skipped
-        messages.
+        messages; ``df.attrs["unreadable"]`` lists the messages that could not
+        be parsed (the scan goes on without them).
 
     Raises
     ------
@@ -776,8 +901,13 @@ def scan_mailbox(
         messages = tqdm(messages, desc="reading", unit=" msg", leave=False)
     parsed: list[tuple[str, ParsedEmail]] = []
     skipped = 0
+    unreadable: list[str] = []
     for source, message in messages:
-        item = parse_email(message)
+        try:
+            item = parse_email(message)
+        except Exception as exc:  # one broken message must not stop the scan of a whole archive
+            unreadable.append(f"{source}: {type(exc).__name__}: {exc}")
+            continue
         if item.sender in mine:
             skipped += 1
             continue
@@ -806,6 +936,7 @@ def scan_mailbox(
     frame = pd.DataFrame(rows, columns=columns)
     frame["date"] = pd.to_datetime(frame["date"], utc=True, errors="coerce")
     frame.attrs["skipped_from_me"] = skipped
+    frame.attrs["unreadable"] = unreadable
     return frame
 
 
@@ -838,6 +969,7 @@ def summarize_by_sender(frame: Any) -> Any:
     missing = [c for c in ("sender", "labels", "flagged", "date") if c not in frame.columns]
     if missing:
         raise InvalidInputError(f"summarize_by_sender needs the columns of scan_mailbox(); missing {missing}.")
+    frame = frame.assign(sender=frame["sender"].fillna("").replace("", "(inconnu)"))
     counts = frame["labels"].fillna("").str.get_dummies(sep="|").reindex(columns=list(LABEL_IDS), fill_value=0)
     grouped = pd.concat([frame[["sender", "flagged", "date"]], counts], axis=1).groupby("sender", sort=False)
     names = frame.groupby("sender", sort=False)["sender_name"].agg(lambda s: next((n for n in s if n), ""))

@@ -157,3 +157,86 @@ def test_scan_an_mbox_thread_keeps_only_the_client_side():
     frame = scan_mailbox(FIXTURES / "thread.mbox", me=[ME])
     assert len(frame) == 5 and set(frame["sender"]) == {"paul@girard-paysage.fr"}
     assert frame["date"].is_monotonic_increasing
+
+
+# Client text that looks like furniture must stay (found by an independent review).
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Bonjour,\n\nMerci pour la maquette.\nPar contre je ne paierai pas l'acompte.\n\nMarc", "ne paierai pas"),
+        ("Hi,\n\nThanks for the mockups.\nWe won't pay the deposit, we pay on delivery only.", "won't pay"),
+        ("Bonjour,\n\nMerci.\nMais j'attends une remise de 20 %, sinon je ne signe pas.", "remise de 20"),
+        ("Bonjour,\n\nTrès bien.\n\nCordialement,\nMarc Delaunay\n\nP.S. Je ne paierai pas l'acompte.", "P.S."),
+        ("Bonjour,\n\nLe graphiste précédent nous a écrit :\n« 800 € ».\nJe ne paierai pas plus.", "pas plus"),
+        (
+            "Bonjour,\n\nIl y a une erreur : le destinataire n'est pas le bon, merci de la supprimer. "
+            "En attendant je ne paie rien.",
+            "ne paie rien",
+        ),
+        ("Bonjour,\n\nVotre relance ?\nEnvoyé avec un mois de retard, votre devis.\nJe ne paierai pas.", "retard"),
+        ("Bonjour,\n\nLe site est en panne, réparez-le aujourd'hui.\nURGENT", "URGENT"),
+        ("Bonjour,\n\nToujours rien reçu.\nInacceptable.", "Inacceptable."),
+        ("Bonjour,\n\nDe : Marc\nEnvoyé : hier\nÀ : vous\nJe ne paie pas.", "Je ne paie pas."),
+    ],
+)
+def test_client_text_that_looks_like_furniture_is_kept(text, kept):
+    assert kept in strip_reply(text).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OK.\n\n-----Mail original-----\nLa facture est en retard.",
+        "OK.\n\n-----Message d’origine-----\nLa facture est en retard.",
+        "OK.\n\nMessage du 03/03/25 10:14\n> La facture est en retard.",
+        "OK.\n\nCamille Roux <camille@studio-roux.fr> a écrit :\n> La facture est en retard.",
+        "OK.\n\nEnvoyé de Yahoo Mail pour iPhone",
+    ],
+)
+def test_more_reply_formats_are_stripped(text):
+    assert strip_reply(text).text == "OK."
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (b"%PDF-1.4\n\x00\x01binary", "not an RFC 822"),
+        ("x" * 300, "Could not read an email|No email file"),
+        ("", "message is empty"),
+        (FIXTURES, "is a folder"),
+    ],
+)
+def test_things_that_are_not_emails_get_a_clear_error(source, message):
+    with pytest.raises(ValueError, match=message):
+        parse_email(source)
+
+
+def test_malformed_and_8bit_headers_do_not_crash():
+    parsed = parse_email(b"From: <<<@@@>>>,,,\"\nMessage-ID: <<<\nSubject: x\n\nJe paie demain.\n")
+    assert parsed.new_text == "Je paie demain." and parsed.sender == ""
+    parsed = parse_email(b"From: Ren\xe9 Dupont <rene@x.fr>\nSubject: Facture\n\nBonjour\n")
+    assert parsed.sender == "rene@x.fr" and parsed.sender_name == "René Dupont"
+    parsed = parse_email("\nFrom: Marc <marc@x.fr>\nSubject: Devis\n\nJe ne paierai pas l'acompte.\n")
+    assert parsed.sender == "marc@x.fr" and parsed.new_text == "Je ne paierai pas l'acompte."
+
+
+def test_html_indent_is_not_a_quote_and_empty_plain_parts_fall_back_to_html():
+    html = '<div>Bonjour,<blockquote style="margin:0 0 0 40px;border:none;padding:0px">Je ne paie pas.</blockquote></div>'
+    assert "Je ne paie pas." in html_to_text(html).text
+    raw = (
+        b"From: a@b.fr\nSubject: s\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=X\n\n"
+        b"--X\nContent-Type: text/plain\n\n\n--X\nContent-Type: text/html\n\n<div>Pas d'acompte.</div>\n--X--\n"
+    )
+    assert parse_email(raw).new_text == "Pas d'acompte."
+
+
+def test_mailbox_edge_cases(tmp_path):
+    (tmp_path / "empty.mbox").write_bytes(b"")
+    assert len(scan_mailbox(tmp_path / "empty.mbox")) == 0
+    folder = tmp_path / "mails"
+    folder.mkdir()
+    (folder / "A.EML").write_bytes((EMAILS / "01_nadia_gmail_fr_reply_payment_sent.eml").read_bytes())
+    (folder / "broken.eml").write_bytes(b"\x00\x01")
+    frame = scan_mailbox(folder, me="Camille <camille@studio-roux.fr>")
+    assert list(frame["sender"]) == ["nadia@benali-conseil.com"]
+    assert len(frame.attrs["unreadable"]) == 1 and "broken.eml" in frame.attrs["unreadable"][0]
