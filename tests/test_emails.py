@@ -212,7 +212,7 @@ def test_things_that_are_not_emails_get_a_clear_error(source, message):
 
 
 def test_malformed_and_8bit_headers_do_not_crash():
-    parsed = parse_email(b"From: <<<@@@>>>,,,\"\nMessage-ID: <<<\nSubject: x\n\nJe paie demain.\n")
+    parsed = parse_email(b'From: <<<@@@>>>,,,"\nMessage-ID: <<<\nSubject: x\n\nJe paie demain.\n')
     assert parsed.new_text == "Je paie demain." and parsed.sender == ""
     parsed = parse_email(b"From: Ren\xe9 Dupont <rene@x.fr>\nSubject: Facture\n\nBonjour\n")
     assert parsed.sender == "rene@x.fr" and parsed.sender_name == "René Dupont"
@@ -221,7 +221,9 @@ def test_malformed_and_8bit_headers_do_not_crash():
 
 
 def test_html_indent_is_not_a_quote_and_empty_plain_parts_fall_back_to_html():
-    html = '<div>Bonjour,<blockquote style="margin:0 0 0 40px;border:none;padding:0px">Je ne paie pas.</blockquote></div>'
+    html = (
+        '<div>Bonjour,<blockquote style="margin:0 0 0 40px;border:none;padding:0px">Je ne paie pas.</blockquote></div>'
+    )
     assert "Je ne paie pas." in html_to_text(html).text
     raw = (
         b"From: a@b.fr\nSubject: s\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=X\n\n"
