@@ -53,6 +53,7 @@ _EXPORTS = {
     "classify_frame": "clientflags.model",
     "classify_many": "clientflags.model",
     "evaluate": "clientflags.evaluation",
+    "explain": "clientflags.model",
     "load": "clientflags.model",
     "load_dataset": "clientflags.datasets",
     "parse_email": "clientflags.emails",
@@ -91,6 +92,7 @@ if TYPE_CHECKING:  # pragma: no cover
         classify,
         classify_frame,
         classify_many,
+        explain,
         load,
     )
     from clientflags.taxonomy import LABEL_IDS, LABELS, Label

@@ -66,6 +66,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     items = _inputs(args)
     model = _load_model(args.model)
     results = model.classify_many([text for _, text in items])
+    explainable = model.scorer is not None
     out = sys.stdout
     for (source, text), result in zip(items, results, strict=False):
         if args.json:
@@ -77,6 +78,12 @@ def _cmd_classify(args: argparse.Namespace) -> int:
                 out.write(f"  ⚑ {flag.name} ({flag.label})  score {flag.score:.2f} (seuil {flag.threshold:.2f})\n")
                 for ev in flag.evidence:
                     out.write(f"      « {_preview(ev.text)} » ({ev.score:.2f})\n")
+                if explainable:
+                    terms = model.explain(text, flag.label, n=5)
+                    if terms:
+                        out.write(
+                            "      termes : " + ", ".join(f"{term} (+{weight:.2f})" for term, weight in terms) + "\n"
+                        )
                 out.write(f"      → {get_label(flag.label).advice}\n")
         else:
             out.write("  ✓ Aucun signal d'alerte.\n")

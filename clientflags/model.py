@@ -57,6 +57,7 @@ __all__ = [
     "classify_frame",
     "classify_many",
     "default_model",
+    "explain",
     "load",
 ]
 
@@ -577,6 +578,61 @@ class FlagClassifier:
             for i in flagged
         }
 
+    def explain(self, text: str, label: str, *, n: int = 10, strip_replies: bool = True) -> list[tuple[str, float]]:
+        """Say which terms of one email pushed a label's score up.
+
+        Parameters
+        ----------
+        text : str
+            The email body, as given to :meth:`classify`.
+        label : str
+            A label id of this model.
+        n : int, default 10
+            How many terms.
+        strip_replies : bool, default True
+            Strip quotes and signatures first, as :meth:`classify` does.
+
+        Returns
+        -------
+        list of (str, float)
+            ``(term, contribution)``, largest first: the term's TF-IDF value in
+            this email times its weight for the label (only terms that raise the
+            score). Terms are model tokens: lemmas without accents, ``neg_`` for
+            words in a negation, ``_montant_`` and ``_num_<unit>`` for numbers.
+
+        Raises
+        ------
+        clientflags.errors.InvalidInputError
+            If the model has no such label, or is not a linear model clientflags
+            can read (character n-grams, calibrated SVM).
+
+        Examples
+        --------
+        >>> from clientflags.model import default_model
+        >>> default_model().explain("Pas d'acompte, je paie à la livraison.", "refuses_deposit")[:2]  # doctest: +SKIP
+        [('neg_acompte', 1.93), ('livraison', 1.21)]
+        """
+        self._check_label(label)
+        if self.scorer is None:
+            raise InvalidInputError(
+                "explain() needs a model of word n-grams and logistic regressions (the default); this one uses "
+                "character n-grams or a calibrated SVM. Use top_terms() for its global weights."
+            )
+        if strip_replies and isinstance(text, str):
+            text = clean_body(text)[0].text
+        prepared = prepare_text(text, argument="text").text
+        if not prepared:
+            return []
+        (features,) = self.scorer.preprocess.transform([prepared])
+        return [
+            (term, round(value, 4)) for term, value in self.scorer.contributions(features, self.labels.index(label), n)
+        ]
+
+    def _check_label(self, label: str) -> None:
+        if label not in self.labels:
+            get_label(label)  # raises with the closest id when the id is unknown
+            raise InvalidInputError(f"This model was not trained for {label!r}; its labels: {', '.join(self.labels)}.")
+
     def top_terms(self, label: str, n: int = 15) -> list[tuple[str, float]]:
         """Return the features that push a label's score up the most.
 
@@ -601,9 +657,7 @@ class FlagClassifier:
         """
         import numpy as np
 
-        if label not in self.labels:
-            get_label(label)  # raises with the closest id when the id is unknown
-            raise InvalidInputError(f"This model was not trained for {label!r}; its labels: {', '.join(self.labels)}.")
+        self._check_label(label)
         if self.scorer is not None:
             return self.scorer.top_terms(self.labels.index(label), n)
         features = self.pipeline.named_steps["features"]
@@ -891,6 +945,34 @@ def classify(
     ('refuses_deposit',)
     """
     return (model or default_model()).classify(text, max_chars=max_chars, strip_replies=strip_replies)
+
+
+def explain(text: str, label: str, *, model: FlagClassifier | None = None, n: int = 10) -> list[tuple[str, float]]:
+    """Say which terms of an email pushed a label's score up (see :meth:`FlagClassifier.explain`).
+
+    Parameters
+    ----------
+    text : str
+        The email body.
+    label : str
+        A label id, e.g. ``"late_payment"``.
+    model : FlagClassifier, optional
+        A model of your own; the bundled model by default.
+    n : int, default 10
+        How many terms.
+
+    Returns
+    -------
+    list of (str, float)
+        ``(term, contribution)``, largest first.
+
+    Examples
+    --------
+    >>> from clientflags import explain
+    >>> explain("Pas d'acompte, je paie à la livraison.", "refuses_deposit", n=2)  # doctest: +SKIP
+    [('neg_acompte', 1.93), ('livraison', 1.21)]
+    """
+    return (model or default_model()).explain(text, label, n=n)
 
 
 def classify_many(

@@ -253,6 +253,46 @@ class LinearScorer:
         features = [" ".join(f for _, _, f in text_sentences if f) for text_sentences in sentences]
         return self.probabilities(features), sentences
 
+    def contributions(
+        self, token_string: str, column: int, n: int | None = 10, *, positive_only: bool = True
+    ) -> list[tuple[str, float]]:
+        """Return the features of one text that pushed one output's score up the most.
+
+        Each contribution is the feature's TF-IDF value in this text times its
+        weight: the contributions, plus the intercept, sum to the decision
+        value whose sigmoid is the score.
+
+        Parameters
+        ----------
+        token_string : str
+            One output of the preprocessing step.
+        column : int
+            Label position.
+        n : int or None, default 10
+            How many features (None: all).
+        positive_only : bool, default True
+            Keep only the features that raise the score.
+
+        Returns
+        -------
+        list of (str, float)
+            ``(feature, contribution)``, largest first.
+        """
+        import numpy as np
+
+        lookup = self._known_ngrams if self._closed else self._all_ngrams
+        found = lookup(token_string.split())
+        if not found:
+            return []
+        columns, counts = np.unique(np.asarray(found), return_counts=True)
+        tf = np.log(counts) + 1.0 if self.sublinear_tf else counts.astype(np.float64)
+        values = tf * self.idf[columns]
+        values /= np.sqrt((values * values).sum())
+        weights = values * self.coef[columns, column]
+        order = np.argsort(weights)[::-1]
+        kept = [k for k in order if weights[k] > 0 or not positive_only][:n]
+        return [(self.vocabulary[columns[k]], float(weights[k])) for k in kept]
+
     def top_terms(self, column: int, n: int = 15) -> list[tuple[str, float]]:
         """Return the ``n`` features with the largest weight for one output column.
 

@@ -50,3 +50,25 @@ def test_other_pipelines_are_copied_or_left_to_scikit_learn(tiny_csv, tiny_confi
 
 def test_from_pipeline_refuses_what_it_cannot_copy():
     assert LinearScorer.from_pipeline(object()) is None
+
+
+def test_contributions_add_up_to_the_decision_value(bundled):
+    text = prepare_text("Pas d'acompte pour moi, je paie à la livraison. Et ça vous prendra cinq minutes.").text
+    (features,) = bundled.scorer.preprocess.transform([text])
+    decision = bundled.scorer.decision_function([features])[0]
+    for column in range(bundled.scorer.n_labels):
+        parts = bundled.scorer.contributions(features, column, None, positive_only=False)
+        assert sum(value for _, value in parts) + bundled.scorer.intercept[column] == pytest.approx(decision[column])
+
+
+def test_explain_names_the_terms_of_this_email(bundled):
+    text = "Bonjour, pas d'acompte pour moi : je paierai quand j'aurai vu le résultat."
+    terms = bundled.explain(text, "refuses_deposit", n=5)
+    assert 0 < len(terms) <= 5
+    assert [w for _, w in terms] == sorted((w for _, w in terms), reverse=True) and all(w > 0 for _, w in terms)
+    (features,) = bundled.scorer.preprocess.transform([prepare_text(text).text])
+    assert all(term in features for term, _ in terms)  # every term comes from this email
+    assert any("acompte" in term for term, _ in terms)
+    assert bundled.explain("", "refuses_deposit") == []
+    with pytest.raises(ValueError, match="Did you mean"):
+        bundled.explain(text, "refuses_deposi")
