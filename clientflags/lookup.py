@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clientflags.errors import InvalidInputError
-from clientflags.preprocessing import DEFAULT_SPACY_MODEL, Token, strip_accents, tokens_to_features
+from clientflags.preprocessing import LemmatizerParams, Token, strip_accents, tokens_to_features
 from clientflags.tokenizer import sentence_bounds, tokenize
 
 __all__ = ["LookupLemmatizer", "spacy_hash"]
@@ -69,7 +69,7 @@ def spacy_hash(text: str) -> int:
     return h ^ (h >> 47)
 
 
-class LookupLemmatizer:
+class LookupLemmatizer(LemmatizerParams):
     r"""scikit-learn transformer: French texts -> normalised lemma strings, fast.
 
     Same output format and feature rules as
@@ -101,44 +101,6 @@ class LookupLemmatizer:
     >>> lem.transform(["Je ne paierai pas l'acompte de 1 500 €."])  # doctest: +SKIP
     ['je payer pas neg_acompte de _montant_']
     """
-
-    def __init__(
-        self,
-        *,
-        spacy_model: str = DEFAULT_SPACY_MODEL,
-        mark_negation: bool = True,
-        normalize_numbers: bool = True,
-        mark_participles: bool = False,
-        batch_size: int = 256,
-    ) -> None:
-        self.spacy_model = spacy_model
-        self.mark_negation = mark_negation
-        self.normalize_numbers = normalize_numbers
-        self.mark_participles = mark_participles
-        self.batch_size = batch_size
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Return the constructor parameters (scikit-learn convention)."""
-        return {
-            "spacy_model": self.spacy_model,
-            "mark_negation": self.mark_negation,
-            "normalize_numbers": self.normalize_numbers,
-            "mark_participles": self.mark_participles,
-            "batch_size": self.batch_size,
-        }
-
-    def set_params(self, **params: Any) -> LookupLemmatizer:
-        """Set constructor parameters (scikit-learn convention)."""
-        valid = self.get_params()
-        for key, value in params.items():
-            if key not in valid:
-                raise InvalidInputError(f"Invalid parameter {key!r} for LookupLemmatizer; valid: {sorted(valid)}.")
-            setattr(self, key, value)
-        return self
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"LookupLemmatizer({args})"
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "lexicon_")

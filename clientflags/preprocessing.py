@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_SPACY_MODEL",
     "MAX_CHARS",
     "FrenchLemmatizer",
+    "LemmatizerParams",
     "PreparedText",
     "ensure_texts",
     "load_nlp",
@@ -449,7 +450,53 @@ def tokens_to_features(
     return " ".join(out)
 
 
-class FrenchLemmatizer:
+class LemmatizerParams:
+    """The settings both lemmatizers share, with the scikit-learn estimator protocol.
+
+    Written out here (not inherited from ``sklearn.base.BaseEstimator``) to keep
+    scikit-learn out of the import of the fast path.
+    """
+
+    def __init__(
+        self,
+        *,
+        spacy_model: str = DEFAULT_SPACY_MODEL,
+        mark_negation: bool = True,
+        normalize_numbers: bool = True,
+        mark_participles: bool = False,
+        batch_size: int = 256,
+    ) -> None:
+        self.spacy_model = spacy_model
+        self.mark_negation = mark_negation
+        self.normalize_numbers = normalize_numbers
+        self.mark_participles = mark_participles
+        self.batch_size = batch_size
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Return the constructor parameters (scikit-learn convention)."""
+        return {
+            "spacy_model": self.spacy_model,
+            "mark_negation": self.mark_negation,
+            "normalize_numbers": self.normalize_numbers,
+            "mark_participles": self.mark_participles,
+            "batch_size": self.batch_size,
+        }
+
+    def set_params(self, **params: Any) -> LemmatizerParams:
+        """Set constructor parameters (scikit-learn convention)."""
+        valid = self.get_params()
+        for key, value in params.items():
+            if key not in valid:
+                raise InvalidInputError(f"Invalid parameter {key!r} for {type(self).__name__}; valid: {sorted(valid)}.")
+            setattr(self, key, value)
+        return self
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+
+class FrenchLemmatizer(LemmatizerParams):
     r"""scikit-learn transformer: French texts -> normalised lemma strings.
 
     Each output is one string of space-separated tokens, ready for a
@@ -480,45 +527,6 @@ class FrenchLemmatizer:
     >>> lem.transform(["Je ne paierai pas l'acompte de 1 500 €."])  # doctest: +SKIP
     ['je payer pas neg_acompte de _montant_']
     """
-
-    def __init__(
-        self,
-        *,
-        spacy_model: str = DEFAULT_SPACY_MODEL,
-        mark_negation: bool = True,
-        normalize_numbers: bool = True,
-        mark_participles: bool = False,
-        batch_size: int = 256,
-    ) -> None:
-        self.spacy_model = spacy_model
-        self.mark_negation = mark_negation
-        self.normalize_numbers = normalize_numbers
-        self.mark_participles = mark_participles
-        self.batch_size = batch_size
-
-    # scikit-learn estimator protocol, written out to keep sklearn out of this module's import.
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Return the constructor parameters (scikit-learn convention)."""
-        return {
-            "spacy_model": self.spacy_model,
-            "mark_negation": self.mark_negation,
-            "normalize_numbers": self.normalize_numbers,
-            "mark_participles": self.mark_participles,
-            "batch_size": self.batch_size,
-        }
-
-    def set_params(self, **params: Any) -> FrenchLemmatizer:
-        """Set constructor parameters (scikit-learn convention)."""
-        valid = self.get_params()
-        for key, value in params.items():
-            if key not in valid:
-                raise InvalidInputError(f"Invalid parameter {key!r} for FrenchLemmatizer; valid: {sorted(valid)}.")
-            setattr(self, key, value)
-        return self
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"FrenchLemmatizer({args})"
 
     def __sklearn_is_fitted__(self) -> bool:
         return True

@@ -42,8 +42,8 @@ class TrainingConfig:
         spaCy pipeline used for lemmas.
     lemmatizer : str
         ``"lookup"`` (default): spaCy runs at training time only, and
-        classifying uses lookup tables learned from it (about 40 times faster,
-        as accurate on our test split; see ``benchmarks/RESULTS.md``).
+        classifying uses lookup tables learned from it (far faster, and as
+        accurate on our test split; see ``benchmarks/RESULTS.md``).
         ``"spacy"``: spaCy's tagger and lemmatizer run on every email.
     strip_replies : bool
         Remove quoted older messages, signatures, footers and disclaimers
