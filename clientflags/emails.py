@@ -190,7 +190,8 @@ def _header_block_at(lines: list[str], i: int) -> bool:
 def _cut_older_messages(lines: list[str]) -> tuple[list[str], set[str]]:
     removed: set[str] = set()
     for i, line in enumerate(lines):
-        if _QUOTE_LINE.match(line):
+        # Every separator and header holds ":" (headers, times), "--" or "__": most lines are skipped at once.
+        if (":" not in line and "--" not in line and "__" not in line) or _QUOTE_LINE.match(line):
             continue
         if _FORWARD.match(line):
             return lines[:i], {"forward"}
@@ -201,7 +202,8 @@ def _cut_older_messages(lines: list[str]) -> tuple[list[str], set[str]]:
     kept: list[str] = []
     i = 0
     while i < len(lines):
-        span = 0 if _QUOTE_LINE.match(lines[i]) else _attribution_length(lines, i)
+        quoted = _QUOTE_LINE.match(lines[i])
+        span = 0 if quoted or not _may_start_attribution(lines[i]) else _attribution_length(lines, i)
         if span:
             removed.add("quote")
             rest = [line for line in lines[i + span :] if line.strip()]
@@ -210,7 +212,7 @@ def _cut_older_messages(lines: list[str]) -> tuple[list[str], set[str]]:
                 return kept, removed
             i += span
             continue
-        if _QUOTE_LINE.match(lines[i]):
+        if quoted:
             removed.add("quote")
         else:
             kept.append(lines[i])
@@ -218,8 +220,16 @@ def _cut_older_messages(lines: list[str]) -> tuple[list[str], set[str]]:
     return kept, removed
 
 
+def _may_start_attribution(line: str) -> bool:
+    head = line.lstrip()[:3].lower()
+    return head.startswith(("le ", "on ", "el ", "am ")) or "@" in line
+
+
 def _is_disclaimer(paragraph: str) -> bool:
     lowered = paragraph.lower()
+    # Substring checks first: the pattern is costly and most paragraphs are not disclaimers.
+    if not any(word in lowered for word in ("message", "mail", "courriel", "environ", "print", "transmission")):
+        return False
     if not _ABOUT_THIS_MESSAGE.search(lowered):
         return False
     hits = sum(word in lowered for word in _DISCLAIMER_WORDS)
@@ -230,10 +240,21 @@ def _is_signature_line(line: str) -> bool:
     """Tell whether a line can belong to a signature: contact details, or short text that is not prose."""
     line = line.strip()
     words = len(line.split())
-    if _CONTACT.search(line) and words <= 12:
+    if words <= 12 and _has_contact(line):
         return True
-    prose = (line.endswith((".", "!", "?")) and words >= 5) or (bool(_PRONOUNS.search(line)) and words >= 4)
-    return not prose and len(line) <= 100
+    if words >= 5 and line.endswith((".", "!", "?")):
+        return False
+    if words >= 4 and _PRONOUNS.search(line):
+        return False
+    return len(line) <= 100
+
+
+_CONTACT_HINT = re.compile(r"[\d@]|www\.|http|\b(sarl|sas|sasu|eurl|sa|scp|siret|rcs)\b", re.I)
+
+
+def _has_contact(line: str) -> bool:
+    # A cheap look for digits, "@" or company forms first: the full pattern is slow on plain prose.
+    return bool(_CONTACT_HINT.search(line)) and bool(_CONTACT.search(line))
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, int]]:
@@ -266,14 +287,20 @@ def _strip_tail(lines: list[str]) -> tuple[list[str], set[str]]:
     """Remove footers, disclaimers and the signature from the end of the new text."""
     removed: set[str] = set()
     # A postscript after the signature is the client's text: set it aside, put it back after.
-    postscript_at = next((i for i, line in enumerate(lines) if _POSTSCRIPT.match(line)), None)
+    postscript_at = next((i for i, line in enumerate(lines) if line[:1] in "pP" and _POSTSCRIPT.match(line)), None)
     postscript = lines[postscript_at:] if postscript_at is not None else []
     lines = lines[:postscript_at] if postscript_at is not None else list(lines)
 
     def only_furniture_after(i: int) -> bool:
         return all(not x.strip() or _MOBILE_FOOTER.match(x) or _is_signature_line(x) for x in lines[i + 1 :])
 
-    footers = [i for i, line in enumerate(lines) if _MOBILE_FOOTER.match(line) and only_furniture_after(i)]
+    footers = [
+        i
+        for i, line in enumerate(lines)
+        if ("nvoy" in line or "ent " in line or "outlook" in line.lower() or "rovenance" in line)
+        and _MOBILE_FOOTER.match(line)
+        and only_furniture_after(i)
+    ]
     if footers:
         removed.add("mobile_footer")
         lines = [line for i, line in enumerate(lines) if i not in set(footers)]
@@ -285,13 +312,17 @@ def _strip_tail(lines: list[str]) -> tuple[list[str], set[str]]:
         elif not all(_is_signature_line(line) for line in lines[start:end]):
             break
     for i, line in enumerate(lines):
-        if _SIGNATURE_DASHES.match(line) and all(not x.strip() or _is_signature_line(x) for x in lines[i + 1 :]):
+        if (
+            line.startswith("--")
+            and _SIGNATURE_DASHES.match(line)
+            and all(not x.strip() or _is_signature_line(x) for x in lines[i + 1 :])
+        ):
             lines, removed = lines[:i], removed | _signature_kinds(lines[i:])
             break
     content = [i for i, line in enumerate(lines) if line.strip()]
-    for i in reversed(content):
-        after = [line for line in lines[i + 1 :] if line.strip()]
-        if len(after) > 12 or not all(_is_signature_line(line) for line in after):
+    # Walk up from the last line while what lies below still looks like a signature.
+    for position, i in enumerate(reversed(content)):
+        if position > 12 or (position and not _is_signature_line(lines[content[-position]])):
             break
         if _SIGN_OFF.match(lines[i]) and i != content[0]:
             lines, removed = lines[:i], removed | _signature_kinds(lines[i:])
@@ -355,8 +386,10 @@ def strip_reply(text: str) -> StrippedText:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines, removed = _cut_older_messages(lines)
     lines, tail_removed = _strip_tail(lines)
-    body = "\n".join(line.rstrip() for line in lines).strip("\n")
-    return StrippedText(re.sub(r"\n{3,}", "\n\n", body).strip(), _ordered(removed | tail_removed))
+    body = "\n".join(line.rstrip() for line in lines).strip()
+    if "\n\n\n" in body:
+        body = re.sub(r"\n{3,}", "\n\n", body)
+    return StrippedText(body, _ordered(removed | tail_removed))
 
 
 # --- HTML -----------------------------------------------------------------------

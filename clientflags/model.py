@@ -303,6 +303,7 @@ class FlagClassifier:
         self.scorer = scorer
         self.metadata = metadata
         self._thresholds = tuple(float(metadata.thresholds[label]) for label in metadata.labels)
+        self._names = tuple(get_label(label).name for label in metadata.labels)
 
     @classmethod
     def _from_saved(cls, pipeline_pickle: bytes, metadata: ModelMetadata, scorer: Any) -> FlagClassifier:
@@ -371,13 +372,16 @@ class FlagClassifier:
     def _result(
         self, probabilities: Sequence[float], warnings: tuple[str, ...], removed: tuple[str, ...] = ()
     ) -> Classification:
-        scores = {label: round(float(p), 6) for label, p in zip(self.labels, probabilities, strict=False)}
+        scores = dict(zip(self.labels, (round(float(p), 6) for p in probabilities), strict=True))
         flags = [
-            Flag(label, get_label(label).name, scores[label], threshold)
-            for label, threshold in zip(self.labels, self._thresholds, strict=False)
-            if scores[label] >= threshold
+            Flag(label, name, score, threshold)
+            for label, name, score, threshold in zip(
+                self.labels, self._names, scores.values(), self._thresholds, strict=True
+            )
+            if score >= threshold
         ]
-        flags.sort(key=lambda flag: flag.score, reverse=True)
+        if len(flags) > 1:
+            flags.sort(key=lambda flag: flag.score, reverse=True)
         return Classification(tuple(flags), MappingProxyType(scores), self.version, warnings, removed)
 
     def _empty_result(self, warnings: tuple[str, ...], removed: tuple[str, ...] = ()) -> Classification:
@@ -481,10 +485,11 @@ class FlagClassifier:
             batch = prepared[start : start + batch_size]
             batch_removed = removed[start : start + batch_size]
             non_empty = [p.text for p in batch if p.text]
-            sentences: list[Any] | None = None
+            analysis: Any = None
             if self.scorer is not None and self.scorer.splits_sentences and non_empty:
-                # One pass gives the email's scores and the sentences' features for evidence.
-                batch_probabilities, sentences = self.scorer.analyse(non_empty)
+                # One pass gives the email's scores and what scoring its sentences alone needs.
+                analysis = self.scorer.analyse(non_empty)
+                batch_probabilities = analysis.probabilities
             else:
                 batch_probabilities = self.predict_proba(non_empty)
             probabilities = iter(batch_probabilities)
@@ -493,10 +498,11 @@ class FlagClassifier:
                 for p, cut in zip(batch, batch_removed, strict=True)
             ]
             if evidence:
-                if sentences is not None:
-                    per_text = iter(sentences)
-                    sentences = [next(per_text) if p.text else [] for p in batch]
-                batch_results = self._with_evidence(batch_results, [p.text for p in batch], sentences)
+                positions: list[int | None] | None = None
+                if analysis is not None:
+                    counter = iter(range(len(non_empty)))
+                    positions = [next(counter) if p.text else None for p in batch]
+                batch_results = self._with_evidence(batch_results, [p.text for p in batch], analysis, positions)
             results.extend(batch_results)
         return results
 
@@ -533,15 +539,21 @@ class FlagClassifier:
         return [result for part in parts for result in part]
 
     def _with_evidence(
-        self, results: list[Classification], texts: list[str], sentences: list[Any] | None = None
+        self,
+        results: list[Classification],
+        texts: list[str],
+        analysis: Any = None,
+        positions: list[int | None] | None = None,
     ) -> list[Classification]:
         """Attach to each flag the sentences that carry it alone (only flagged emails pay for this)."""
         flagged = [i for i, result in enumerate(results) if result.flags]
         if not flagged:
             return results
-        if sentences is not None and self.scorer is not None:
-            scores = iter(self.scorer.probabilities([f for i in flagged for _, _, f in sentences[i]]))
-            sentence_scores = {i: [((a, b), next(scores)) for a, b, _ in sentences[i]] for i in flagged}
+        if analysis is not None and positions is not None:
+            per_text = analysis.sentence_probabilities([positions[i] for i in flagged])
+            sentence_scores = {
+                i: [((a, b), p) for a, b, p in scored] for i, scored in zip(flagged, per_text, strict=True)
+            }
         else:
             sentence_scores = self._pipeline_sentence_scores(results, texts, flagged)
         column = {label: j for j, label in enumerate(self.labels)}

@@ -179,8 +179,8 @@ def _straight_quote(match: re.Match[str]) -> str:
 
 
 def _looks_non_french(text: str) -> bool:
-    # The first hundred words tell the language as well as the whole text, at a fraction of the cost.
-    words = _WORD.findall(text[:600].lower())
+    # The first fifty words tell the language as well as the whole text, at a fraction of the cost.
+    words = _WORD.findall(text[:300].lower())
     if len(words) < 8:
         return False
     french = len([w for w in words if w in _FRENCH_WORDS])

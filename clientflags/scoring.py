@@ -12,6 +12,7 @@ neither scikit-learn (two seconds to import) nor SciPy sparse matrices
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -127,35 +128,56 @@ class LinearScorer:
         """Number of output columns."""
         return int(self.coef.shape[1])
 
-    def _ngrams(self, tokens: list[str]) -> list[str]:
-        low, high = self.ngram_range
-        grams = list(tokens) if low == 1 else []
-        if low <= 2 <= high:
-            grams += [a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]
-        if low <= 3 <= high:
-            grams += [a + " " + b + " " + c for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)]
-        for n in range(max(low, 4), high + 1):
-            grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-        return grams
-
-    def _all_ngrams(self, tokens: list[str]) -> list[int]:
-        return [j for j in map(self._index.get, self._ngrams(tokens)) if j is not None]
-
-    def _known_ngrams(self, tokens: list[str]) -> list[int]:
-        # The vocabulary holds every sub-n-gram of its n-grams (min_df filtering keeps them), so
-        # an n-gram is looked up only when the shorter n-grams it starts and ends with are known.
+    def _ids_by_order(self, tokens: list[str]) -> list[list[int | None]]:
+        """Feature ids of a token list, one list per n-gram size, indexed by the n-gram's first token."""
         get = self._index.get
-        unigrams = list(map(get, tokens))
-        bigrams = [
-            get(a + " " + b) if i is not None and k is not None else None
-            for a, b, i, k in zip(tokens, tokens[1:], unigrams, unigrams[1:], strict=False)
+        if self._closed:
+            # The vocabulary holds every sub-n-gram of its n-grams (min_df filtering keeps them), so
+            # an n-gram is looked up only when the shorter n-grams it starts and ends with are known.
+            unigrams = list(map(get, tokens))
+            bigrams = [
+                get(a + " " + b) if i is not None and k is not None else None
+                for a, b, i, k in zip(tokens, tokens[1:], unigrams, unigrams[1:], strict=False)
+            ]
+            trigrams = [
+                get(a + " " + b + " " + c) if i is not None and k is not None else None
+                for a, b, c, i, k in zip(tokens, tokens[1:], tokens[2:], bigrams, bigrams[1:], strict=False)
+            ]
+            return [unigrams, bigrams, trigrams]
+        low, high = self.ngram_range
+        return [
+            list(map(get, tokens)) if n == 1 else [get(" ".join(tokens[i : i + n])) for i in range(len(tokens) - n + 1)]
+            for n in range(low, high + 1)
         ]
-        trigrams = [
-            get(a + " " + b + " " + c)
-            for a, b, c, i, k in zip(tokens, tokens[1:], tokens[2:], bigrams, bigrams[1:], strict=False)
-            if i is not None and k is not None
-        ]
-        return [j for j in unigrams + bigrams + trigrams if j is not None]
+
+    def _scores(self, id_lists: list[list[int]]) -> Any:
+        """Decision values of texts given as lists of feature ids (repeats counted)."""
+        import numpy as np
+
+        rows: list[int] = []
+        columns: list[int] = []
+        repeats: list[int] = []
+        for row, ids in enumerate(id_lists):
+            found = Counter(ids)  # counted in C
+            rows += [row] * len(found)
+            columns += found.keys()
+            repeats += found.values()
+        n_texts = len(id_lists)
+        scores = np.tile(self.intercept, (n_texts, 1))
+        if not columns:
+            return scores
+        row_ids = np.asarray(rows)
+        cols = np.asarray(columns)
+        tf = np.asarray(repeats, dtype=np.float64)
+        if self.sublinear_tf:
+            tf = np.log(tf) + 1.0
+        values = tf * self.idf[cols]
+        norms = np.sqrt(np.bincount(row_ids, weights=values * values, minlength=n_texts))
+        values /= norms[row_ids]
+        # Rows are contiguous: one reduceat sums each row's contributions for every label at once.
+        starts = np.flatnonzero(np.r_[True, row_ids[1:] != row_ids[:-1]])
+        scores[row_ids[starts]] += np.add.reduceat(self.coef[cols] * values[:, None], starts, axis=0)
+        return scores
 
     def decision_function(self, token_strings: Iterable[str]) -> Any:
         """Return the linear models' decision values for preprocessed texts.
@@ -170,34 +192,7 @@ class LinearScorer:
         numpy.ndarray
             Shape ``(n_texts, n_labels)``.
         """
-        import numpy as np
-
-        rows: list[int] = []
-        columns: list[int] = []
-        n_texts = 0
-        lookup = self._known_ngrams if self._closed else self._all_ngrams
-        for row, tokens in enumerate(token_strings):
-            n_texts += 1
-            found = lookup(tokens.split())
-            rows += [row] * len(found)
-            columns += found
-        scores = np.tile(self.intercept, (n_texts, 1))
-        if not columns:
-            return scores
-        # Repeated n-grams: count (row, column) pairs in numpy rather than with a dict per email.
-        n_features = len(self.vocabulary)
-        pairs, counts = np.unique(np.asarray(rows) * n_features + np.asarray(columns), return_counts=True)
-        row_ids, cols = np.divmod(pairs, n_features)
-        tf = counts.astype(np.float64)
-        if self.sublinear_tf:
-            tf = np.log(tf) + 1.0
-        values = tf * self.idf[cols]
-        norms = np.sqrt(np.bincount(row_ids, weights=values * values, minlength=n_texts))
-        values /= norms[row_ids]
-        contributions = self.coef[cols] * values[:, None]
-        for k in range(self.n_labels):
-            scores[:, k] += np.bincount(row_ids, weights=contributions[:, k], minlength=n_texts)
-        return scores
+        return self._scores([_present(self._ids_by_order(tokens.split())) for tokens in token_strings])
 
     def predict_proba(self, texts: Iterable[str]) -> Any:
         """Return per-label probabilities, as the pipeline's ``predict_proba``.
@@ -225,8 +220,8 @@ class LinearScorer:
 
         return 1.0 / (1.0 + np.exp(-self.decision_function(token_strings)))
 
-    def analyse(self, texts: Sequence[str]) -> tuple[Any, list[list[tuple[int, int, str]]]]:
-        """Score texts and keep their sentences' features for evidence.
+    def analyse(self, texts: Sequence[str]) -> Analysis:
+        """Score texts and keep what scoring their sentences alone needs.
 
         Parameters
         ----------
@@ -235,10 +230,10 @@ class LinearScorer:
 
         Returns
         -------
-        probabilities : numpy.ndarray
-            Shape ``(n_texts, n_labels)``.
-        sentences : list of list of (int, int, str)
-            Per text, ``(start, end, features)`` per sentence.
+        Analysis
+            ``probabilities`` of shape ``(n_texts, n_labels)``, ``sentences``
+            (per text, ``(start, end, features)`` per sentence) and
+            :meth:`Analysis.sentence_probabilities`.
 
         Raises
         ------
@@ -250,8 +245,13 @@ class LinearScorer:
 
             raise InvalidInputError("This model's preprocessing does not give per-sentence features.")
         sentences = [self.preprocess.sentences(text) for text in texts]
-        features = [" ".join(f for _, _, f in text_sentences if f) for text_sentences in sentences]
-        return self.probabilities(features), sentences
+        # A text's features are its sentences' features joined, so each sentence is a run of the
+        # text's tokens and its n-grams are the text's n-grams that start and end inside that run.
+        orders = [
+            self._ids_by_order([t for _, _, f in text_sentences for t in f.split()]) for text_sentences in sentences
+        ]
+        probabilities = 1.0 / (1.0 + _exp(-self._scores([_present(o) for o in orders])))
+        return Analysis(self, probabilities, sentences, orders)
 
     def contributions(
         self, token_string: str, column: int, n: int | None = 10, *, positive_only: bool = True
@@ -280,8 +280,7 @@ class LinearScorer:
         """
         import numpy as np
 
-        lookup = self._known_ngrams if self._closed else self._all_ngrams
-        found = lookup(token_string.split())
+        found = _present(self._ids_by_order(token_string.split()))
         if not found:
             return []
         columns, counts = np.unique(np.asarray(found), return_counts=True)
@@ -331,3 +330,68 @@ def _is_logistic(estimator: Any) -> bool:
     if name == "LogisticRegression":
         return True
     return name == "SGDClassifier" and getattr(estimator, "loss", "") == "log_loss"
+
+
+def _present(orders: list[list[int | None]]) -> list[int]:
+    return [j for order in orders for j in order if j is not None]
+
+
+def _exp(values: Any) -> Any:
+    import numpy as np
+
+    return np.exp(values)
+
+
+class Analysis:
+    """Scores of a batch of texts, and the means to score their sentences alone without re-reading them.
+
+    Built by :meth:`LinearScorer.analyse`.
+
+    Attributes
+    ----------
+    probabilities : numpy.ndarray
+        Shape ``(n_texts, n_labels)``.
+    sentences : list of list of (int, int, str)
+        Per text, ``(start, end, features)`` per sentence.
+    """
+
+    def __init__(self, scorer: LinearScorer, probabilities: Any, sentences: list[Any], orders: list[Any]) -> None:
+        self.scorer = scorer
+        self.probabilities = probabilities
+        self.sentences = sentences
+        self._orders = orders
+
+    def sentence_probabilities(self, indices: Sequence[int]) -> list[list[tuple[int, int, Any]]]:
+        """Score each sentence of the given texts on its own.
+
+        Parameters
+        ----------
+        indices : sequence of int
+            Positions of texts in the batch.
+
+        Returns
+        -------
+        list of list of (int, int, numpy.ndarray)
+            Per text, ``(start, end, probabilities)`` per sentence.
+        """
+        id_lists, spans = [], []
+        for i in indices:
+            orders, first = self._orders[i], 0
+            low = self.scorer.ngram_range[0]
+            text_spans = []
+            for start, end, features in self.sentences[i]:
+                last = first + len(features.split())
+                # An n-gram of size n starting at token p lies in [first, last) when p <= last - n.
+                id_lists.append(
+                    [
+                        j
+                        for n, order in enumerate(orders, low)
+                        for j in order[first : max(first, last - n + 1)]
+                        if j is not None
+                    ]
+                )
+                text_spans.append((start, end))
+                first = last
+            spans.append(text_spans)
+        probabilities = iter(1.0 / (1.0 + _exp(-self.scorer._scores(id_lists)))) if id_lists else iter(())
+        return [[(a, b, next(probabilities)) for a, b in text_spans] for text_spans in spans]

@@ -72,3 +72,15 @@ def test_explain_names_the_terms_of_this_email(bundled):
     assert bundled.explain("", "refuses_deposit") == []
     with pytest.raises(ValueError, match="Did you mean"):
         bundled.explain(text, "refuses_deposi")
+
+
+def test_sentence_scores_from_one_pass_equal_scoring_each_sentence(bundled):
+    texts = _texts()[:60] + [prepare_text("Bonjour.\nPas d'acompte !!! Je paie à la fin. Merci").text]
+    analysis = bundled.scorer.analyse(texts)
+    np.testing.assert_allclose(analysis.probabilities, bundled.scorer.predict_proba(texts), atol=1e-9)
+    per_text = analysis.sentence_probabilities(range(len(texts)))
+    for sentences, scored in zip(analysis.sentences, per_text, strict=True):
+        assert [(a, b) for a, b, _ in sentences] == [(a, b) for a, b, _ in scored]
+        if sentences:
+            alone = bundled.scorer.probabilities([features for _, _, features in sentences])
+            np.testing.assert_allclose(np.vstack([p for _, _, p in scored]), alone, atol=1e-9)
