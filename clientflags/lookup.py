@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clientflags.errors import InvalidInputError
-from clientflags.preprocessing import LemmatizerParams, Token, strip_accents, tokens_to_features
+from clientflags.preprocessing import LemmatizerParams, Token, features_by_span, strip_accents
 from clientflags.tokenizer import sentence_bounds, tokenize
 
 __all__ = ["LookupLemmatizer", "spacy_hash"]
@@ -211,10 +211,9 @@ class LookupLemmatizer(LemmatizerParams):
             "normalize_numbers": self.normalize_numbers,
             "mark_participles": self.mark_participles,
         }
-        return [
-            (start, end, tokens_to_features(lemmatized[first:last], **options))
-            for start, end, first, last in sentence_bounds(raw_tokens)
-        ]
+        bounds = sentence_bounds(raw_tokens)
+        features = features_by_span(lemmatized, [(first, last) for _, _, first, last in bounds], **options)
+        return [(start, end, text) for (start, end, _, _), text in zip(bounds, features, strict=True)]
 
     def _lemmatize(self, raw_tokens: list[tuple[str, str, int]]) -> list[Token]:
         memo = self.__dict__.get("_memo")

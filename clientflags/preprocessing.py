@@ -38,6 +38,7 @@ __all__ = [
     "LemmatizerParams",
     "PreparedText",
     "ensure_texts",
+    "features_by_span",
     "load_nlp",
     "prepare_text",
     "split_sentences",
@@ -313,12 +314,12 @@ def _is_emoji(token_text: str) -> bool:
 Token = tuple[str, str, str, str, str, bool]
 
 
-def _number_unit(tokens: Sequence[Token], index: int) -> tuple[str, int]:
-    """Fold a run of number tokens (``1 500``) and its unit into one token."""
+def _number_unit(tokens: Sequence[Token], index: int, stop: int) -> tuple[str, int]:
+    """Fold a run of number tokens (``1 500``) and its unit into one token (looking no further than ``stop``)."""
     end = index + 1
-    while end < len(tokens) and _DIGITS.match(tokens[end][0]):
+    while end < stop and _DIGITS.match(tokens[end][0]):
         end += 1
-    if end < len(tokens):
+    if end < stop:
         unit, lower = tokens[end][2], tokens[end][1]
         # The plural form decides when a lemma table reads "minutes" as the verb "minuter".
         singular = lower[:-1] if lower.endswith("s") else lower
@@ -328,7 +329,7 @@ def _number_unit(tokens: Sequence[Token], index: int) -> tuple[str, int]:
     return "_num_", end - 1
 
 
-def _number_token(tokens: Sequence[Token], index: int) -> tuple[str, int] | None:
+def _number_token(tokens: Sequence[Token], index: int, stop: int) -> tuple[str, int] | None:
     lower = tokens[index][1]
     if _TIME.match(lower):
         return "_heure_", index
@@ -340,12 +341,12 @@ def _number_token(tokens: Sequence[Token], index: int) -> tuple[str, int] | None
         return ("_montant_" if kind == "montant" else f"_num_{kind}"), index
     if not (_DIGITS.match(lower) or tokens[index][4] == "number"):
         return None
-    return _number_unit(tokens, index)
+    return _number_unit(tokens, index, stop)
 
 
-def _negation_follows(tokens: Sequence[Token], index: int) -> bool:
+def _negation_follows(tokens: Sequence[Token], index: int, stop: int) -> bool:
     """Tell a negation (ne ... pas) from a restriction (ne ... que) in the same clause."""
-    for tok in tokens[index + 1 : index + 12]:
+    for tok in tokens[index + 1 : min(index + 12, stop)]:
         word = strip_accents(tok[1])
         if tok[4] == "punct" or word in _CLAUSE_WORDS:
             break
@@ -379,10 +380,55 @@ def tokens_to_features(
     str
         Space-separated feature tokens.
     """
+    options = {"mark_negation": mark_negation, "normalize_numbers": normalize_numbers}
+    return features_by_span(tokens, [(0, len(tokens))], mark_participles=mark_participles, **options)[0]
+
+
+def features_by_span(
+    tokens: Sequence[Token],
+    spans: Sequence[tuple[int, int]],
+    *,
+    mark_negation: bool = True,
+    normalize_numbers: bool = True,
+    mark_participles: bool = False,
+) -> list[str]:
+    """Apply the feature rules to each run of tokens on its own, in one pass.
+
+    Parameters
+    ----------
+    tokens : sequence of tuple
+        Token tuples, as for :func:`tokens_to_features`.
+    spans : sequence of (int, int)
+        ``(first, last)`` token positions of each run (a sentence); nothing
+        in one run (negation scope, number units, lookahead) reaches another.
+    mark_negation, normalize_numbers, mark_participles : bool
+        See :class:`FrenchLemmatizer`.
+
+    Returns
+    -------
+    list of str
+        The features of each run, as ``tokens_to_features(tokens[first:last])``
+        would give them.
+    """
+    results: list[str] = []
+    for first, stop in spans:
+        results.append(_run_features(tokens, first, stop, mark_negation, normalize_numbers, mark_participles))
+    return results
+
+
+def _run_features(
+    tokens: Sequence[Token],
+    first: int,
+    stop: int,
+    mark_negation: bool,
+    normalize_numbers: bool,
+    mark_participles: bool,
+) -> str:
     out: list[str] = []
     negated = False
     skip_until = -1
-    for i, (raw, lower, lemma, pos, kind, participle) in enumerate(tokens):
+    for i in range(first, stop):
+        raw, lower, lemma, pos, kind, participle = tokens[i]
         if i <= skip_until:
             continue
         if kind == "word" and lemma not in _RULE_LEMMAS and not raw.isupper() and not lower[:1].isdigit():
@@ -414,7 +460,7 @@ def tokens_to_features(
             continue
         # Every number pattern starts with a digit: skip the regexes for plain words.
         if normalize_numbers and (kind == "number" or lower[:1].isdigit()):
-            number_token = _number_token(tokens, i)
+            number_token = _number_token(tokens, i, stop)
             if number_token is not None:
                 token, skip_until = number_token
                 out.append(token)
@@ -425,12 +471,12 @@ def tokens_to_features(
             negated = False
         if mark_negation:
             if lemma in ("ne", "n'"):
-                negated = _negation_follows(tokens, i)
+                negated = _negation_follows(tokens, i, stop)
                 if not negated:
                     out.append("_restriction_")
                 continue
             if lemma in _NEGATORS or (lemma == "sans" and pos == "ADP"):
-                if not negated and out and i > 0 and tokens[i - 1][3] in ("VERB", "AUX"):
+                if not negated and out and i > first and tokens[i - 1][3] in ("VERB", "AUX"):
                     # Spoken French drops "ne": "je paie pas" negates the verb before "pas".
                     if not out[-1].startswith(("neg_", "_")):
                         out[-1] = "neg_" + out[-1]
