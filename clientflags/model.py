@@ -713,7 +713,8 @@ class FlagClassifier:
             "magic": _MAGIC,
             "format_version": FORMAT_VERSION,
             "metadata": self.metadata.to_dict(),
-            "scorer": self.scorer,
+            # Pickled apart: joblib's own unpickler is slow on the scorer's large dicts, pickle's is not.
+            "scorer": pickle.dumps(self.scorer, protocol=pickle.HIGHEST_PROTOCOL) if self.scorer is not None else None,
             "pipeline": self._pipeline_pickle or self._pickle_pipeline(),
         }
         joblib.dump(payload, path, compress=3)
@@ -768,7 +769,10 @@ class FlagClassifier:
         metadata = _check_metadata(payload.get("metadata"), path)
         if payload.get("format_version") == 1:
             return cls(payload["pipeline"], metadata)
-        return cls._from_saved(payload["pipeline"], metadata, payload.get("scorer"))
+        scorer = payload.get("scorer")
+        if isinstance(scorer, bytes):
+            scorer = pickle.loads(scorer)
+        return cls._from_saved(payload["pipeline"], metadata, scorer)
 
 
 def _unpickle(path: Path) -> dict[str, Any]:
