@@ -111,3 +111,23 @@ def test_scan_writes_csv_and_json(tmp_path, capsys):
     assert main(["scan", str(mbox), "-o", str(tmp_path / "out.xlsx")]) == 2
     assert main(["scan", str(tmp_path / "missing.mbox")]) == 2
     assert "No mailbox" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    # More output than a pipe buffer holds, so that writing really fails once the reader is gone.
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "emails"
+    for copy in range(25):
+        folder = tmp_path / f"copy{copy}"
+        folder.mkdir()
+        for eml in fixtures.glob("*.eml"):
+            (folder / eml.name).write_bytes(eml.read_bytes())
+    code = (
+        "import subprocess, sys\n"
+        "p = subprocess.Popen([sys.executable, '-m', 'clientflags', 'scan', sys.argv[1]],"
+        " stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n"
+        "p.stdout.readline(); p.stdout.close()\n"
+        "err = p.stderr.read().decode(); p.wait()\n"
+        "print('Traceback' in err, p.returncode)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == ["False", "0"], done.stdout + done.stderr
