@@ -216,9 +216,7 @@ class LinearScorer:
 
     def probabilities(self, token_strings: Iterable[str]) -> Any:
         """Return per-label probabilities for preprocessed texts (sigmoid of the decision values)."""
-        import numpy as np
-
-        return 1.0 / (1.0 + np.exp(-self.decision_function(token_strings)))
+        return _sigmoid(self.decision_function(token_strings))
 
     def analyse(self, texts: Sequence[str]) -> Analysis:
         """Score texts and keep what scoring their sentences alone needs.
@@ -250,7 +248,7 @@ class LinearScorer:
         orders = [
             self._ids_by_order([t for _, _, f in text_sentences for t in f.split()]) for text_sentences in sentences
         ]
-        probabilities = 1.0 / (1.0 + _exp(-self._scores([_present(o) for o in orders])))
+        probabilities = _sigmoid(self._scores([_present(o) for o in orders]))
         return Analysis(self, probabilities, sentences, orders)
 
     def contributions(
@@ -336,10 +334,11 @@ def _present(orders: list[list[int | None]]) -> list[int]:
     return [j for order in orders for j in order if j is not None]
 
 
-def _exp(values: Any) -> Any:
+def _sigmoid(decision: Any) -> Any:
+    """Turn decision values into probabilities, as scikit-learn's logistic models do."""
     import numpy as np
 
-    return np.exp(values)
+    return 1.0 / (1.0 + np.exp(-decision))
 
 
 class Analysis:
@@ -393,5 +392,5 @@ class Analysis:
                 text_spans.append((start, end))
                 first = last
             spans.append(text_spans)
-        probabilities = iter(1.0 / (1.0 + _exp(-self.scorer._scores(id_lists)))) if id_lists else iter(())
+        probabilities = iter(_sigmoid(self.scorer._scores(id_lists))) if id_lists else iter(())
         return [[(a, b, next(probabilities)) for a, b in text_spans] for text_spans in spans]
