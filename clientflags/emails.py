@@ -925,6 +925,9 @@ def scan_mailbox(
 
     from clientflags.model import default_model
 
+    if not isinstance(path, (str, Path)):
+        kind = "None" if path is None else type(path).__name__
+        raise InvalidTypeError(f"path must be a str or Path to an .mbox file or a folder of .eml files, got {kind}.")
     chosen = model or default_model()
     mine = _normalise_addresses(me)
     messages = iter_messages(path)
@@ -999,6 +1002,8 @@ def summarize_by_sender(frame: Any) -> Any:
 
     from clientflags.taxonomy import LABEL_IDS
 
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidTypeError(f"frame must be the DataFrame scan_mailbox() returns, got {type(frame).__name__}.")
     missing = [c for c in ("sender", "labels", "flagged", "date") if c not in frame.columns]
     if missing:
         raise InvalidInputError(f"summarize_by_sender needs the columns of scan_mailbox(); missing {missing}.")

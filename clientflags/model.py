@@ -41,7 +41,7 @@ from typing import Any
 
 from clientflags import __version__
 from clientflags.emails import clean_body
-from clientflags.errors import InvalidInputError, ModelLoadError
+from clientflags.errors import InvalidInputError, InvalidTypeError, ModelLoadError
 from clientflags.preprocessing import MAX_CHARS, ensure_texts, prepare_text, split_sentences
 from clientflags.taxonomy import LABEL_IDS, TAXONOMY_VERSION, get_label
 
@@ -1076,7 +1076,10 @@ def classify_frame(
     clientflags.errors.InvalidInputError
         If ``text_col`` is not a column of ``frame``.
     """
-    if text_col not in getattr(frame, "columns", ()):
+    if not hasattr(frame, "columns") or not hasattr(frame, "copy"):
+        kind = "None" if frame is None else type(frame).__name__
+        raise InvalidTypeError(f"frame must be a pandas DataFrame, got {kind}.")
+    if text_col not in frame.columns:
         raise InvalidInputError(f"No column {text_col!r} in the frame; pass text_col= the column of email texts.")
     chosen = model or default_model()
     texts = ["" if not isinstance(text, str) else text for text in frame[text_col].tolist()]

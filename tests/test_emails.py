@@ -242,3 +242,10 @@ def test_mailbox_edge_cases(tmp_path):
     frame = scan_mailbox(folder, me="Camille <camille@studio-roux.fr>")
     assert list(frame["sender"]) == ["nadia@benali-conseil.com"]
     assert len(frame.attrs["unreadable"]) == 1 and "broken.eml" in frame.attrs["unreadable"][0]
+
+
+def test_scan_and_summary_reject_other_types():
+    with pytest.raises(TypeError, match="path must be"):
+        scan_mailbox(None)
+    with pytest.raises(TypeError, match="DataFrame"):
+        summarize_by_sender("not a frame")

@@ -49,3 +49,8 @@ def test_dask_map_partitions_on_a_local_cluster_of_two_workers():
     # Dask may store the text column as pyarrow strings; the results are what matter.
     assert got["labels"].tolist() == expected["labels"].tolist()
     assert got["flagged"].tolist() == expected["flagged"].tolist()
+
+
+def test_classify_frame_rejects_what_is_not_a_frame():
+    with pytest.raises(TypeError, match="pandas DataFrame"):
+        classify_frame(None)
