@@ -21,7 +21,15 @@ from typing import Any
 
 from clientflags.errors import InvalidInputError
 from clientflags.preprocessing import LemmatizerParams, Token, features_by_span, strip_accents
-from clientflags.tokenizer import sentence_bounds, tokenize
+from clientflags.tokenizer import (
+    TokenInfo,
+    match_ends,
+    raw_tokens,
+    sentence_offsets,
+    sentence_runs,
+    token_info,
+    tokenize,
+)
 
 __all__ = ["LookupLemmatizer", "spacy_hash"]
 
@@ -204,16 +212,30 @@ class LookupLemmatizer(LemmatizerParams):
             :func:`clientflags.tokenizer.split_sentences`.
         """
         self._check_fitted()
-        raw_tokens = tokenize(text)
-        lemmatized = self._lemmatize(raw_tokens)
-        options = {
-            "mark_negation": self.mark_negation,
-            "normalize_numbers": self.normalize_numbers,
-            "mark_participles": self.mark_participles,
-        }
-        bounds = sentence_bounds(raw_tokens)
-        features = features_by_span(lemmatized, [(first, last) for _, _, first, last in bounds], **options)
-        return [(start, end, text) for (start, end, _, _), text in zip(bounds, features, strict=True)]
+        raws = raw_tokens(text)
+        memo = self.__dict__.get("_entries")
+        if memo is None or len(memo) > _MEMO_LIMIT:
+            memo = self._entries = {}
+        # Token strings repeat across emails: their kind and lemma are resolved once.
+        entries = list(map(memo.get, raws))
+        if None in entries:
+            for i, entry in enumerate(entries):
+                if entry is None:
+                    entries[i] = memo[raws[i]] = self._entry(raws[i])
+        runs = sentence_runs("".join([entry[2] for entry in entries]))
+        offsets = sentence_offsets(runs, raws, [entry[1] for entry in entries], match_ends(text, raws))
+        features = features_by_span(
+            [entry[0] for entry in entries],
+            runs,
+            mark_negation=self.mark_negation,
+            normalize_numbers=self.normalize_numbers,
+            mark_participles=self.mark_participles,
+        )
+        return [(start, end, text) for (start, end), text in zip(offsets, features, strict=True)]
+
+    def _entry(self, raw: str) -> tuple[Token, TokenInfo, str]:
+        info = token_info(raw)
+        return self._lemmatize([(info.token, info.kind, 0)])[0], info, info.boundary
 
     def _lemmatize(self, raw_tokens: list[tuple[str, str, int]]) -> list[Token]:
         memo = self.__dict__.get("_memo")
@@ -244,6 +266,7 @@ class LookupLemmatizer(LemmatizerParams):
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_memo", None)
+        state.pop("_entries", None)
         return state
 
     def _word(self, raw: str) -> Token:

@@ -12,8 +12,8 @@ neither scikit-learn (two seconds to import) nor SciPy sparse matrices
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 __all__ = ["LinearScorer"]
@@ -63,17 +63,15 @@ class LinearScorer:
         self.ngram_range = tuple(ngram_range)
         self.sublinear_tf = sublinear_tf
         self._index = {term: j for j, term in enumerate(self.vocabulary)}
-        self._closed = _closed_under_prefixes(self._index, self.ngram_range)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        del state["_index"], state["_closed"]  # rebuilt on load: smaller file, same speed
+        del state["_index"]  # rebuilt on load: smaller file, same speed
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._index = {term: j for j, term in enumerate(self.vocabulary)}
-        self._closed = _closed_under_prefixes(self._index, self.ngram_range)
 
     @classmethod
     def from_pipeline(cls, pipeline: Any) -> LinearScorer | None:
@@ -131,22 +129,10 @@ class LinearScorer:
     def _ids_by_order(self, tokens: list[str]) -> list[list[int | None]]:
         """Feature ids of a token list, one list per n-gram size, indexed by the n-gram's first token."""
         get = self._index.get
-        if self._closed:
-            # The vocabulary holds every sub-n-gram of its n-grams (min_df filtering keeps them), so
-            # an n-gram is looked up only when the shorter n-grams it starts and ends with are known.
-            unigrams = list(map(get, tokens))
-            bigrams = [
-                get(a + " " + b) if i is not None and k is not None else None
-                for a, b, i, k in zip(tokens, tokens[1:], unigrams, unigrams[1:], strict=False)
-            ]
-            trigrams = [
-                get(a + " " + b + " " + c) if i is not None and k is not None else None
-                for a, b, c, i, k in zip(tokens, tokens[1:], tokens[2:], bigrams, bigrams[1:], strict=False)
-            ]
-            return [unigrams, bigrams, trigrams]
         low, high = self.ngram_range
+        # map() and zip() walk the n-grams in C: cheaper than skipping the unknown ones in Python.
         return [
-            list(map(get, tokens)) if n == 1 else [get(" ".join(tokens[i : i + n])) for i in range(len(tokens) - n + 1)]
+            list(map(get, tokens if n == 1 else map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False))))
             for n in range(low, high + 1)
         ]
 
@@ -154,21 +140,20 @@ class LinearScorer:
         """Decision values of texts given as lists of feature ids (repeats counted)."""
         import numpy as np
 
-        rows: list[int] = []
-        columns: list[int] = []
-        repeats: list[int] = []
-        for row, ids in enumerate(id_lists):
-            found = Counter(ids)  # counted in C
-            rows += [row] * len(found)
-            columns += found.keys()
-            repeats += found.values()
         n_texts = len(id_lists)
         scores = np.tile(self.intercept, (n_texts, 1))
-        if not columns:
+        lengths = np.fromiter(map(len, id_lists), dtype=np.int64, count=n_texts)
+        total = int(lengths.sum())
+        if not total:
             return scores
-        row_ids = np.asarray(rows)
-        cols = np.asarray(columns)
-        tf = np.asarray(repeats, dtype=np.float64)
+        ids = np.fromiter(chain.from_iterable(id_lists), dtype=np.int64, count=total)
+        # One key per (text, feature): np.unique counts the repeats of the whole batch at once, sorted by text.
+        n_features = len(self.idf)
+        keys, repeats = np.unique(
+            np.repeat(np.arange(n_texts, dtype=np.int64), lengths) * n_features + ids, return_counts=True
+        )
+        row_ids, cols = np.divmod(keys, n_features)
+        tf = repeats.astype(np.float64)
         if self.sublinear_tf:
             tf = np.log(tf) + 1.0
         values = tf * self.idf[cols]
@@ -310,17 +295,6 @@ class LinearScorer:
         weights = self.coef[:, column]
         order = np.argsort(weights)[::-1][:n]
         return [(self.vocabulary[j], round(float(weights[j]), 4)) for j in order]
-
-
-def _closed_under_prefixes(index: dict[str, int], ngram_range: tuple[int, int]) -> bool:
-    """Tell whether every n-gram's two (n-1)-grams are features too (1-3-grams only)."""
-    if tuple(ngram_range) != (1, 3):
-        return False
-    for term in index:
-        words = term.split(" ")
-        if len(words) > 1 and (" ".join(words[:-1]) not in index or " ".join(words[1:]) not in index):
-            return False
-    return True
 
 
 def _is_logistic(estimator: Any) -> bool:

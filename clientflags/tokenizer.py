@@ -16,8 +16,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from itertools import accumulate
+from typing import NamedTuple
 
-__all__ = ["sentence_bounds", "split_sentences", "tokenize"]
+__all__ = [
+    "TokenInfo",
+    "match_ends",
+    "raw_tokens",
+    "sentence_offsets",
+    "sentence_runs",
+    "split_sentences",
+    "token_info",
+    "tokenize",
+]
 
 # Words come first (most tokens are words) and fail fast when followed by "'" or "."
 # so that elisions, abbreviations and sentence-final words get the alternatives after them.
@@ -41,28 +53,50 @@ _LINKS = r"""
     (?P<url>(?:https?://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'])
     |(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
     |"""
-# Spaces are skipped inside the match: a space that fails every alternative costs more.
-_TOKEN = re.compile(r"[^\S\n]*(?:" + (_LINKS + _COMMON).replace("CLITICS", _CLITICS) + ")", re.VERBOSE | re.IGNORECASE)
+# Alternatives are written as named groups for reading. The compiled patterns drop the names and
+# every capture, so re.findall returns whole matches in C: naming the alternative of every match
+# from Python costs twice the matching itself, and token_info() tells them apart from the string.
+_FLAT = re.compile(r"\(\?P<\w+>")
+
+
+def _token_pattern(alternatives: str) -> re.Pattern[str]:
+    body = _FLAT.sub("(?:", alternatives.replace("CLITICS", _CLITICS))
+    # Blanks before a token belong to its match: a blank that fails every alternative costs more,
+    # and with no character left between matches, their lengths give the offsets.
+    return re.compile(r"[^\S\n]*(?:" + body + ")", re.VERBOSE | re.IGNORECASE)
+
+
+_TOKEN = _token_pattern(_LINKS + _COMMON)
 # Most emails hold no link: without the two link patterns, matching runs faster.
-_TOKEN_NO_LINKS = re.compile(r"[^\S\n]*(?:" + _COMMON.replace("CLITICS", _CLITICS) + ")", re.VERBOSE | re.IGNORECASE)
+_TOKEN_NO_LINKS = _token_pattern(_COMMON)
 _LINK_HINT = re.compile(r"@|://|www\.", re.IGNORECASE)
-_KINDS = {
-    "newline": "newline",
-    "elision": "word",
-    "abbreviation": "word",
-    "word": "word",
-    "word_before_mark": "word",
-    "clitic": "word",
-    "date": "date",
-    "number": "number",
-    "marks": "punct",
-    "ellipsis": "punct",
-    "url": "url",
-    "email": "email",
-}
+_URL_STARTS = ("http://", "https://", "www.")
+_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?")
+_BLANKS = "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace() and chr(c) != "\n")
 # spaCy's sentencizer list, restricted to the marks French emails use.
 _SENTENCE_FINAL = frozenset("!.?‼‽⁇⁈⁉！．？｡。")
 _REPEATABLE_FINAL = frozenset("!?")
+# The sentencizer rule on one letter per token (n: line break, f: final mark, p: other
+# punctuation, w: anything else): a sentence ends after a final mark, at the next token that is
+# not punctuation, and at every line break.
+_SENTENCE = re.compile(r"[^n]*?f[fp]*(?=w)|[^n]+")
+
+
+class TokenInfo(NamedTuple):
+    """What one matched string of :func:`raw_tokens` is."""
+
+    token: str
+    """The token: the match without its leading blanks (and a clitic without its hyphen)."""
+    kind: str
+    """As in :func:`tokenize`."""
+    shift: int
+    """Where the token starts inside the match."""
+    boundary: str
+    """Its letter for the sentence rule: ``n`` line break, ``f`` final mark, ``p`` punctuation, ``w`` other."""
+
+
+_INFO_CACHE: dict[str, TokenInfo] = {}
+_INFO_CACHE_LIMIT = 200_000
 
 
 def tokenize(text: str) -> list[tuple[str, str, int]]:
@@ -85,13 +119,104 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
     >>> [t for t, _, _ in tokenize("Pouvez-vous régler l'acompte de 1 500 € ?")]
     ['Pouvez', 'vous', 'régler', "l'", 'acompte', 'de', '1', '500', '€', '?']
     """
-    pattern = _TOKEN if _LINK_HINT.search(text) else _TOKEN_NO_LINKS
-    # One comprehension over the matches: this runs for every token of every email.
+    raws = raw_tokens(text)
+    infos = [_INFO_CACHE.get(raw) or token_info(raw) for raw in raws]
+    ends = match_ends(text, raws)
     return [
-        (match.group(name), _KINDS[name] if name != "other" else _symbol_kind(match.group(name)), match.start(name))
-        for match in pattern.finditer(text)
-        for name in (match.lastgroup,)
+        (info.token, info.kind, end - len(raw) + info.shift) for raw, info, end in zip(raws, infos, ends, strict=True)
     ]
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Return the matches of the token pattern in a text, leading blanks included.
+
+    Parameters
+    ----------
+    text : str
+        A prepared text.
+
+    Returns
+    -------
+    list of str
+        One string per token; :func:`token_info` says what each is.
+    """
+    pattern = _TOKEN if _LINK_HINT.search(text) else _TOKEN_NO_LINKS
+    return pattern.findall(text)
+
+
+def match_ends(text: str, raws: list[str]) -> list[int]:
+    """Give the end offset of each match of :func:`raw_tokens` in its text.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    raws : list of str
+        ``raw_tokens(text)``.
+
+    Returns
+    -------
+    list of int
+        One offset per match (a token ends where its match ends).
+    """
+    ends = list(accumulate(map(len, raws)))
+    if text.startswith("".join(raws)):
+        return ends
+    # Some character fits no alternative ("_" alone) and was skipped: look each match up in turn.
+    ends, end, find = [], 0, text.find
+    for raw in raws:
+        end = find(raw, end) + len(raw)
+        ends.append(end)
+    return ends
+
+
+def token_info(raw: str) -> TokenInfo:
+    """Say what one match of :func:`raw_tokens` is.
+
+    Every alternative of the pattern starts with characters no later one
+    starts with (links, which could start like a word, are tried first), so
+    the string alone tells which one matched.
+
+    Parameters
+    ----------
+    raw : str
+        One string of :func:`raw_tokens`.
+
+    Returns
+    -------
+    TokenInfo
+        The token, its kind, its position in ``raw`` and its sentence-rule letter.
+    """
+    token = raw.lstrip(_BLANKS) if raw[0] != "\n" else raw
+    lower, first = token.lower(), token[0]
+    long = len(token) > 1
+    if token == "\n":
+        kind = "newline"
+    elif long and lower.startswith(_URL_STARTS):
+        kind = "url"
+    elif long and "@" in token:
+        kind = "email"
+    elif long and first == "-":
+        token, kind = token.rsplit("-", 1)[1], "word"
+    elif first.isdecimal():
+        kind = "date" if _DATE.fullmatch(token) else "number"
+    elif first in "!?" or (long and first == "."):
+        kind = "punct"
+    elif not long and not first.isalnum():
+        kind = _symbol_kind(token)
+    else:
+        kind = "word"
+    if kind == "newline":
+        boundary = "n"
+    elif kind == "punct":
+        boundary = "f" if token in _SENTENCE_FINAL or set(token) <= _REPEATABLE_FINAL else "p"
+    else:
+        boundary = "w"
+    info = TokenInfo(token, kind, len(raw) - len(token), boundary)
+    if len(_INFO_CACHE) > _INFO_CACHE_LIMIT:
+        _INFO_CACHE.clear()
+    _INFO_CACHE[raw] = info
+    return info
 
 
 def _symbol_kind(char: str) -> str:
@@ -122,41 +247,43 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> [text[a:b] for a, b in split_sentences(text)]
     ['Bonjour,', 'Merci pour tout.', 'À bientôt !']
     """
-    return [(start, end) for start, end, _, _ in sentence_bounds(tokenize(text))]
+    raws = raw_tokens(text)
+    infos = [_INFO_CACHE.get(raw) or token_info(raw) for raw in raws]
+    runs = sentence_runs("".join([info.boundary for info in infos]))
+    return sentence_offsets(runs, raws, infos, match_ends(text, raws))
 
 
-def sentence_bounds(tokens: list[tuple[str, str, int]]) -> list[tuple[int, int, int, int]]:
+def sentence_runs(boundaries: str) -> list[tuple[int, int]]:
     """Find the sentences of a tokenised text (the rule of :func:`split_sentences`).
 
     Parameters
     ----------
-    tokens : list of tuple
-        The output of :func:`tokenize`.
+    boundaries : str
+        One letter per token: :attr:`TokenInfo.boundary`.
 
     Returns
     -------
-    list of (int, int, int, int)
-        ``(start offset, end offset, first token, last token + 1)`` per sentence.
+    list of (int, int)
+        ``(first token, last token + 1)`` per sentence.
     """
-    bounds: list[tuple[int, int, int, int]] = []
-    start = end = first = -1
-    seen_final = False
-    for i, (token, kind, offset) in enumerate(tokens):
-        if kind == "newline":
-            if start >= 0:
-                bounds.append((start, end, first, i))
-            start, seen_final = -1, False
-            continue
-        # "!!!" is one token here and three in spaCy, where each is final; "..." is not final in either.
-        is_final = kind == "punct" and (token in _SENTENCE_FINAL or set(token) <= _REPEATABLE_FINAL)
-        if start < 0:
-            start, first = offset, i
-        elif seen_final and kind != "punct":
-            bounds.append((start, end, first, i))
-            start, first, seen_final = offset, i, False
-        if is_final:
-            seen_final = True
-        end = offset + len(token)
-    if start >= 0:
-        bounds.append((start, end, first, len(tokens)))
-    return bounds
+    return [match.span() for match in _SENTENCE.finditer(boundaries)]
+
+
+def sentence_offsets(
+    runs: list[tuple[int, int]], raws: list[str], infos: Sequence[TokenInfo], ends: list[int]
+) -> list[tuple[int, int]]:
+    """Turn token runs into character offsets.
+
+    Parameters
+    ----------
+    runs : list of (int, int)
+        From :func:`sentence_runs`.
+    raws, infos, ends : list
+        The matches, :func:`token_info` of each, and :func:`match_ends`.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(start, end)`` per run.
+    """
+    return [(ends[first] - len(raws[first]) + infos[first].shift, ends[last - 1]) for first, last in runs]

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from clientflags.preprocessing import prepare_text
-from clientflags.tokenizer import split_sentences, tokenize
+from clientflags.tokenizer import match_ends, raw_tokens, sentence_runs, split_sentences, token_info, tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,3 +67,47 @@ def test_sentences_agree_with_spacy_sentencizer_on_the_test_split():
         agree += split_sentences(text) == expected
     # Tokenisation differs on rare cases (abbreviations, "!!!"), the rule does not.
     assert agree / len(texts) >= 0.95, agree / len(texts)
+
+
+@pytest.mark.parametrize(
+    ("raw", "token", "kind", "boundary"),
+    [
+        ("  acompte", "acompte", "word", "w"),
+        (" -t-il", "il", "word", "w"),
+        ("-vous", "vous", "word", "w"),
+        (" \n", "\n", "newline", "n"),
+        (" https://exemple.fr", "https://exemple.fr", "url", "w"),
+        ("-jean@exemple.fr", "-jean@exemple.fr", "email", "w"),
+        ("12/03", "12/03", "date", "w"),
+        ("1500€", "1500€", "number", "w"),
+        (" ?!", "?!", "punct", "f"),
+        ("...", "...", "punct", "p"),
+        (" €", "€", "punct", "p"),
+        ("😀", "😀", "emoji", "w"),
+        ("M.", "M.", "word", "w"),
+    ],
+)
+def test_token_info_tells_the_kind_from_the_match_alone(raw, token, kind, boundary):
+    info = token_info(raw)
+    assert (info.token, info.kind, info.boundary) == (token, kind, boundary)
+    assert raw[info.shift :] == token
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Réf _ABC_ : l'acompte\tde 300 € _", "a-t-il   payé ?\n\n  Merci  ", "écrivez-nous à x_y@exemple.fr !"],
+)
+def test_offsets_hold_when_characters_between_tokens_are_skipped(text):
+    for token, _, start in tokenize(text):
+        assert text[start : start + len(token)] == token
+    raws = raw_tokens(text)
+    for raw, end in zip(raws, match_ends(text, raws), strict=True):
+        assert text[end - len(raw) : end] == raw
+
+
+@pytest.mark.parametrize(
+    ("boundaries", "runs"),
+    [("wwfpww", [(0, 4), (4, 6)]), ("wfpfnww", [(0, 4), (5, 7)]), ("fwnnw", [(0, 1), (1, 2), (4, 5)]), ("", [])],
+)
+def test_sentence_runs_apply_the_sentencizer_rule(boundaries, runs):
+    assert sentence_runs(boundaries) == runs
