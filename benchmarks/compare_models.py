@@ -71,8 +71,14 @@ KEYWORDS = {
 
 
 def _git_commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    return done.stdout.strip() or "uncommitted"
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        changes = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True)
+    except OSError:
+        return "unknown"
+    commit = head.stdout.strip() or "uncommitted"
+    # Outputs are regenerated before they are committed: say so rather than name a commit without the data.
+    return f"{commit} + uncommitted changes" if head.stdout.strip() and changes.stdout.strip() else commit
 
 
 def _lemmas(texts, **params) -> np.ndarray:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clientflags.errors import InvalidInputError
-from clientflags.preprocessing import LemmatizerParams, Token, features_by_span, strip_accents
+from clientflags.preprocessing import LemmatizerParams, Token, features_by_span, plain_feature, strip_accents
 from clientflags.tokenizer import (
     TokenInfo,
     match_ends,
@@ -214,8 +214,9 @@ class LookupLemmatizer(LemmatizerParams):
         self._check_fitted()
         raws = raw_tokens(text)
         memo = self.__dict__.get("_entries")
-        if memo is None or len(memo) > _MEMO_LIMIT:
+        if memo is None or len(memo) > _MEMO_LIMIT or self._entries_participles != self.mark_participles:
             memo = self._entries = {}
+            self._entries_participles = self.mark_participles
         # Token strings repeat across emails: their kind and lemma are resolved once.
         entries = list(map(memo.get, raws))
         if None in entries:
@@ -230,12 +231,14 @@ class LookupLemmatizer(LemmatizerParams):
             mark_negation=self.mark_negation,
             normalize_numbers=self.normalize_numbers,
             mark_participles=self.mark_participles,
+            plain=[entry[3] for entry in entries],
         )
         return [(start, end, text) for (start, end), text in zip(offsets, features, strict=True)]
 
-    def _entry(self, raw: str) -> tuple[Token, TokenInfo, str]:
+    def _entry(self, raw: str) -> tuple[Token, TokenInfo, str, tuple[str, ...] | None]:
         info = token_info(raw)
-        return self._lemmatize([(info.token, info.kind, 0)])[0], info, info.boundary
+        token = self._lemmatize([(info.token, info.kind, 0)])[0]
+        return token, info, info.boundary, plain_feature(token, self.mark_participles)
 
     def _lemmatize(self, raw_tokens: list[tuple[str, str, int]]) -> list[Token]:
         memo = self.__dict__.get("_memo")
@@ -267,6 +270,7 @@ class LookupLemmatizer(LemmatizerParams):
         state = dict(self.__dict__)
         state.pop("_memo", None)
         state.pop("_entries", None)
+        state.pop("_entries_participles", None)
         return state
 
     def _word(self, raw: str) -> Token:

@@ -39,6 +39,7 @@ __all__ = [
     "PreparedText",
     "ensure_texts",
     "features_by_span",
+    "plain_feature",
     "load_nlp",
     "prepare_text",
     "split_sentences",
@@ -391,6 +392,7 @@ def features_by_span(
     mark_negation: bool = True,
     normalize_numbers: bool = True,
     mark_participles: bool = False,
+    plain: Sequence[tuple[str, ...] | None] | None = None,
 ) -> list[str]:
     """Apply the feature rules to each run of tokens on its own, in one pass.
 
@@ -403,6 +405,9 @@ def features_by_span(
         in one run (negation scope, number units, lookahead) reaches another.
     mark_negation, normalize_numbers, mark_participles : bool
         See :class:`FrenchLemmatizer`.
+    plain : sequence, optional
+        :func:`plain_feature` of each token, when the caller has it already
+        (the lookup lemmatizer keeps it with each token string it has seen).
 
     Returns
     -------
@@ -412,8 +417,40 @@ def features_by_span(
     """
     results: list[str] = []
     for first, stop in spans:
-        results.append(_run_features(tokens, first, stop, mark_negation, normalize_numbers, mark_participles))
+        results.append(_run_features(tokens, first, stop, mark_negation, normalize_numbers, mark_participles, plain))
     return results
+
+
+def plain_feature(token: Token, mark_participles: bool = False) -> tuple[str, ...] | None:
+    """Say what a token gives when no feature rule applies to it.
+
+    Most tokens are plain words (not a negation, a number, a clause word or
+    capitals): their feature depends only on whether a negation is open.
+
+    Parameters
+    ----------
+    token : tuple
+        ``(text, lower, lemma, pos, kind, past_participle)``.
+    mark_participles : bool
+        See :class:`FrenchLemmatizer`.
+
+    Returns
+    -------
+    tuple of str or None
+        ``None`` when the rules must look at the token in context; ``()``
+        when it gives no feature (determiners); else ``(feature, feature
+        inside a negation)``.
+    """
+    raw, lower, lemma, pos, kind, participle = token
+    if kind != "word" or lemma in _RULE_LEMMAS or raw.isupper() or lower[:1].isdigit():
+        return None
+    if pos in _DROPPED_POS:
+        return ()
+    if mark_participles and participle:
+        # "acompte versé" (done) and "verser un acompte" (asked, refused) share a lemma
+        # but not a meaning: a past participle gets a feature of its own.
+        lemma += "_pp"
+    return (lemma, "neg_" + lemma if pos in _NEGATABLE_POS else lemma)
 
 
 def _run_features(
@@ -423,22 +460,20 @@ def _run_features(
     mark_negation: bool,
     normalize_numbers: bool,
     mark_participles: bool,
+    plain: Sequence[tuple[str, ...] | None] | None,
 ) -> str:
     out: list[str] = []
     negated = False
     skip_until = -1
     for i in range(first, stop):
-        raw, lower, lemma, pos, kind, participle = tokens[i]
         if i <= skip_until:
             continue
-        if kind == "word" and lemma not in _RULE_LEMMAS and not raw.isupper() and not lower[:1].isdigit():
-            # Most tokens are plain words that no rule below touches: decide them here.
-            if pos in _DROPPED_POS:
-                continue
-            if mark_participles and participle:
-                lemma += "_pp"
-            out.append("neg_" + lemma if negated and pos in _NEGATABLE_POS else lemma)
+        simple = plain[i] if plain is not None else plain_feature(tokens[i], mark_participles)
+        if simple is not None:
+            if simple:
+                out.append(simple[negated])
             continue
+        raw, lower, lemma, pos, kind, participle = tokens[i]
         if kind == "newline":
             negated = False
             continue

@@ -35,10 +35,13 @@ ARTIFACT = ROOT / "clientflags" / "resources" / "model" / f"{BUNDLED_MODEL}.jobl
 
 def _git_commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        return out.stdout.strip() or "uncommitted"
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        changes = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True)
     except OSError:
         return "unknown"
+    commit = head.stdout.strip() or "uncommitted"
+    # Outputs are regenerated before they are committed: say so rather than name a commit without the data.
+    return f"{commit} + uncommitted changes" if head.stdout.strip() and changes.stdout.strip() else commit
 
 
 def _ngrams(config: dict) -> str:

@@ -41,9 +41,9 @@ def test_transform_needs_a_fit():
 
 def test_pickle_leaves_the_word_cache_behind(fitted):
     fitted.transform(TEXTS)
-    assert "_memo" in fitted.__dict__
+    assert "_memo" in fitted.__dict__ and "_entries" in fitted.__dict__
     copy = pickle.loads(pickle.dumps(fitted))
-    assert "_memo" not in copy.__dict__
+    assert "_memo" not in copy.__dict__ and "_entries" not in copy.__dict__
     assert copy.transform(TEXTS) == fitted.transform(TEXTS)
 
 
@@ -53,3 +53,10 @@ def test_sentences_features_join_into_the_text_features(fitted):
     assert [text[a:b] for a, b, _ in sentences] == ["Bonjour,", "Je ne paierai pas.", "Envoyez la facture !"]
     assert " ".join(f for _, _, f in sentences if f) == fitted.transform([text])[0]
     assert sentences[1][2] == fitted.transform(["Je ne paierai pas."])[0]
+
+
+def test_changing_a_feature_setting_after_use_is_not_hidden_by_the_cache():
+    lemmatizer = LookupLemmatizer().fit(["L'acompte est versé."])
+    assert "verser_pp" not in lemmatizer.transform(["L'acompte est versé."])[0].split()
+    lemmatizer.set_params(mark_participles=True)
+    assert "verser_pp" in lemmatizer.transform(["L'acompte est versé."])[0].split()
