@@ -63,7 +63,7 @@ __all__ = [
 
 FORMAT_VERSION = 2
 _READABLE_FORMATS = (1, 2)
-BUNDLED_MODEL = "flags-fr-v0.2.0"
+BUNDLED_MODEL = "flags-fr-v0.3.0"
 _MAGIC = "clientflags-model"
 _MAX_EVIDENCE = 3
 _HTML_WARNING = "HTML markup was removed before classification."
