@@ -150,9 +150,9 @@ def main() -> int:
     table = "\n".join(
         ["| measure | result | goal | vs. baseline |", "|---|---|---|---|"] + [f"| {' | '.join(row)} |" for row in rows]
     )
-    versions = ", ".join(
-        f"{name} {metadata.version(name)}"
-        for name in ("clientflags", "scikit-learn", "spacy", "fr-core-news-sm", "numpy")
+    # The imported code's own version: an old editable install can leave stale package metadata.
+    versions = f"clientflags {clientflags.__version__} (model {model.version}), " + ", ".join(
+        f"{name} {metadata.version(name)}" for name in ("scikit-learn", "spacy", "fr-core-news-sm", "numpy")
     )
     text = f"""# Benchmark results
 

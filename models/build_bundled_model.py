@@ -33,6 +33,12 @@ CONFIG = ROOT / "models" / "training_config.json"
 ARTIFACT = ROOT / "clientflags" / "resources" / "model" / f"{BUNDLED_MODEL}.joblib"
 
 
+# The accuracy goals the bundled model is held to (issue "Accuracy that holds on emails we did not write").
+GOAL_MACRO_F1 = 0.88
+GOAL_LABEL_F1 = 0.78
+GOAL_CLEAN_FALSE_ALARMS = 0.04
+
+
 def _git_commit() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
@@ -60,8 +66,39 @@ def _experiments() -> str:
         return "*(No `models/EXPERIMENTS.md` yet: run `python benchmarks/compare_models.py`.)*"
     text = path.read_text(encoding="utf-8")
     stamp = next((line.strip("*") for line in text.splitlines() if line.startswith("*Generated")), "")
-    table = "\n".join(line for line in text.splitlines() if line.startswith("|"))
+    comparison, _, curve = text.partition("## Learning curve")
+    table = "\n".join(line for line in comparison.splitlines() if line.startswith("|"))
+    curve_table = "\n".join(line for line in curve.splitlines() if line.startswith("|"))
+    if curve_table:
+        table += (
+            f"\n\nLearning curve of the bundled configuration (nested shares of the training split):\n\n{curve_table}"
+        )
     return f"### Model comparison\n\n{stamp}\n\n{table}"
+
+
+def _goals(report) -> str:
+    """Compare the test figures with the accuracy goals of the project (computed, never typed in)."""
+    worst = min(report.per_label, key=lambda m: m.f1)
+    below = [m for m in report.per_label if m.f1 < GOAL_LABEL_F1]
+    rows = [
+        ("macro-F1", f"{report.macro_f1:.3f}", f"≥ {GOAL_MACRO_F1}", report.macro_f1 >= GOAL_MACRO_F1),
+        (
+            "every label's F1",
+            f"lowest {worst.label} {worst.f1:.3f}"
+            + (f"; below the goal: {', '.join(m.label for m in below)}" if below else ""),
+            f"≥ {GOAL_LABEL_F1}",
+            not below,
+        ),
+        (
+            "false alarms on clean emails",
+            f"{report.clean_false_alarm_rate:.1%}",
+            f"≤ {GOAL_CLEAN_FALSE_ALARMS:.0%}",
+            report.clean_false_alarm_rate <= GOAL_CLEAN_FALSE_ALARMS,
+        ),
+    ]
+    lines = ["| on the test split | measured | goal | met |", "|---|---|---|---|"]
+    lines += [f"| {name} | {value} | {goal} | {'yes' if met else '**no**'} |" for name, value, goal, met in rows]
+    return "### Against the accuracy goals\n\n" + "\n".join(lines)
 
 
 def _card(model, report, cv, seconds: float, sha: str) -> str:
@@ -112,6 +149,8 @@ is slightly optimistic.
 Written in a separate pass, from sectors and personas not used in the training split.
 
 {report.to_markdown()}
+
+{_goals(report)}
 
 ## Cross-validation on the training split
 Out-of-fold, with thresholds tuned on the same folds, so slightly optimistic:
