@@ -28,7 +28,6 @@ from clientflags.tokenizer import (
     sentence_offsets,
     sentence_runs,
     token_info,
-    tokenize,
 )
 
 __all__ = ["LookupLemmatizer", "spacy_hash"]
@@ -190,7 +189,8 @@ class LookupLemmatizer(LemmatizerParams):
         list of tuple
             ``(text, lower, lemma, pos, kind, past_participle)`` per token.
         """
-        return self._lemmatize(tokenize(text))
+        self._check_fitted()
+        return [entry[0] for entry in self._entries_of(raw_tokens(text))]
 
     def sentences(self, text: str) -> list[tuple[int, int, str]]:
         """Split a text into sentences and give each its feature string.
@@ -213,6 +213,22 @@ class LookupLemmatizer(LemmatizerParams):
         """
         self._check_fitted()
         raws = raw_tokens(text)
+        entries = self._entries_of(raws)
+        infos = [entry[1] for entry in entries]
+        runs = sentence_runs("".join([info.boundary for info in infos]))
+        offsets = sentence_offsets(runs, raws, infos, match_ends(text, raws))
+        features = features_by_span(
+            [entry[0] for entry in entries],
+            runs,
+            mark_negation=self.mark_negation,
+            normalize_numbers=self.normalize_numbers,
+            mark_participles=self.mark_participles,
+            plain=[entry[2] for entry in entries],
+        )
+        return [(start, end, text) for (start, end), text in zip(offsets, features, strict=True)]
+
+    def _entries_of(self, raws: list[str]) -> list[tuple[Token, TokenInfo, tuple[str, ...] | None]]:
+        """Lemmatised token, :func:`token_info` and :func:`plain_feature` of each matched string."""
         memo = self.__dict__.get("_entries")
         if memo is None or len(memo) > _MEMO_LIMIT or self._entries_participles != self.mark_participles:
             memo = self._entries = {}
@@ -223,52 +239,29 @@ class LookupLemmatizer(LemmatizerParams):
             for i, entry in enumerate(entries):
                 if entry is None:
                     entries[i] = memo[raws[i]] = self._entry(raws[i])
-        runs = sentence_runs("".join([entry[2] for entry in entries]))
-        offsets = sentence_offsets(runs, raws, [entry[1] for entry in entries], match_ends(text, raws))
-        features = features_by_span(
-            [entry[0] for entry in entries],
-            runs,
-            mark_negation=self.mark_negation,
-            normalize_numbers=self.normalize_numbers,
-            mark_participles=self.mark_participles,
-            plain=[entry[3] for entry in entries],
-        )
-        return [(start, end, text) for (start, end), text in zip(offsets, features, strict=True)]
+        return entries
 
-    def _entry(self, raw: str) -> tuple[Token, TokenInfo, str, tuple[str, ...] | None]:
+    def _entry(self, raw: str) -> tuple[Token, TokenInfo, tuple[str, ...] | None]:
         info = token_info(raw)
-        token = self._lemmatize([(info.token, info.kind, 0)])[0]
-        return token, info, info.boundary, plain_feature(token, self.mark_participles)
+        token = self._lemmatize(info.token, info.kind)
+        return token, info, plain_feature(token, self.mark_participles)
 
-    def _lemmatize(self, raw_tokens: list[tuple[str, str, int]]) -> list[Token]:
-        memo = self.__dict__.get("_memo")
-        if memo is None or len(memo) > _MEMO_LIMIT:
-            # Words repeat across emails: resolve each form once, not once per occurrence.
-            memo = self._memo = {}
-        out: list[Token] = []
-        append = out.append
-        for raw, kind, _ in raw_tokens:
-            if kind == "word":
-                token = memo.get(raw)
-                if token is None:
-                    token = memo[raw] = self._word(raw)
-                append(token)
-            elif kind == "number" or kind == "date":
-                lower = raw.lower()
-                append((raw, lower, lower, "NUM", "word", False))
-            elif kind == "newline":
-                append((raw, raw, raw, "SPACE", "newline", False))
-            elif kind == "punct" and not unicodedata.category(raw[0]).startswith("P") and raw[0] not in "!?.":
-                # Symbols (€, %, +) are words to spaCy, not punctuation.
-                known = self.lexicon_.get(raw) or (raw, "SYM", False, False)
-                append((raw, raw, known[0], known[1], "word", False))
-            else:
-                append((raw, raw, raw, "PUNCT", kind, False))
-        return out
+    def _lemmatize(self, raw: str, kind: str) -> Token:
+        if kind == "word":
+            return self._word(raw)
+        if kind == "number" or kind == "date":
+            lower = raw.lower()
+            return (raw, lower, lower, "NUM", "word", False)
+        if kind == "newline":
+            return (raw, raw, raw, "SPACE", "newline", False)
+        if kind == "punct" and not unicodedata.category(raw[0]).startswith("P") and raw[0] not in "!?.":
+            # Symbols (€, %, +) are words to spaCy, not punctuation.
+            known = self.lexicon_.get(raw) or (raw, "SYM", False, False)
+            return (raw, raw, known[0], known[1], "word", False)
+        return (raw, raw, raw, "PUNCT", kind, False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state.pop("_memo", None)
         state.pop("_entries", None)
         state.pop("_entries_participles", None)
         return state

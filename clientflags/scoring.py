@@ -348,9 +348,9 @@ class Analysis:
             Per text, ``(start, end, probabilities)`` per sentence.
         """
         id_lists, spans = [], []
+        low = self.scorer.ngram_range[0]
         for i in indices:
             orders, first = self._orders[i], 0
-            low = self.scorer.ngram_range[0]
             text_spans = []
             for start, end, features in self.sentences[i]:
                 last = first + len(features.split())

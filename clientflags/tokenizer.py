@@ -120,7 +120,7 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
     ['Pouvez', 'vous', 'régler', "l'", 'acompte', 'de', '1', '500', '€', '?']
     """
     raws = raw_tokens(text)
-    infos = [_INFO_CACHE.get(raw) or token_info(raw) for raw in raws]
+    infos = _infos(raws)
     ends = match_ends(text, raws)
     return [
         (info.token, info.kind, end - len(raw) + info.shift) for raw, info, end in zip(raws, infos, ends, strict=True)
@@ -187,7 +187,7 @@ def token_info(raw: str) -> TokenInfo:
     TokenInfo
         The token, its kind, its position in ``raw`` and its sentence-rule letter.
     """
-    token = raw.lstrip(_BLANKS) if raw[0] != "\n" else raw
+    token = raw.lstrip(_BLANKS)  # never strips a line break: _BLANKS leaves "\n" out
     lower, first = token.lower(), token[0]
     long = len(token) > 1
     if token == "\n":
@@ -219,6 +219,10 @@ def token_info(raw: str) -> TokenInfo:
     return info
 
 
+def _infos(raws: list[str]) -> list[TokenInfo]:
+    return [_INFO_CACHE.get(raw) or token_info(raw) for raw in raws]
+
+
 def _symbol_kind(char: str) -> str:
     return "emoji" if unicodedata.category(char) == "So" or 0x1F300 <= ord(char) <= 0x1FAFF else "punct"
 
@@ -248,7 +252,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     ['Bonjour,', 'Merci pour tout.', 'À bientôt !']
     """
     raws = raw_tokens(text)
-    infos = [_INFO_CACHE.get(raw) or token_info(raw) for raw in raws]
+    infos = _infos(raws)
     runs = sentence_runs("".join([info.boundary for info in infos]))
     return sentence_offsets(runs, raws, infos, match_ends(text, raws))
 
